@@ -1,0 +1,43 @@
+# v6r-codegen: the two commands are `make run` and `make test`; both set up .venv themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test generate check lint typecheck bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (PYTHON=$(PYTHON))"; exit 1; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+generate: venv
+	$(BIN)/v6r-codegen generate
+
+check: venv
+	$(BIN)/v6r-codegen check
+
+run: generate
+	$(BIN)/python demo/run.py
+
+lint: venv
+	$(BIN)/ruff check generator tests bench demo
+	$(BIN)/black --check --quiet generator tests bench demo
+
+typecheck: venv
+	$(BIN)/mypy
+
+test: venv lint typecheck check
+	$(BIN)/pytest -q
+
+bench: venv
+	$(BIN)/python bench/generate.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""Export the IR's types as one JSON Schema 2020-12 document (`$defs` per named type).
+
+It feeds datamodel-code-generator for the Python models and is published as the `jsonschema` target.
+Integer formats become explicit `minimum`/`maximum` so any consumer enforces the 64-bit ranges; records
+keep `additionalProperties: true` because readers ignore unknown fields. `rename` lets a caller substitute
+per-language class names without changing the wire shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from generator.ir.model import (
+    Alias,
+    Constraints,
+    Decl,
+    Enum_,
+    Field,
+    ListOf,
+    MapOf,
+    Nullable,
+    Primitive,
+    PrimitiveKind,
+    Record,
+    Ref,
+    Schema,
+    TypeNode,
+    Union,
+)
+
+Describe = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+class Exporter:
+    def __init__(
+        self,
+        schema: Schema,
+        rename: Callable[[str], str] = _same,
+        describe: Describe = _same,
+        optional_accepts_null: bool = True,
+    ):
+        self.schema = schema
+        self.rename = rename
+        self.describe = describe
+        # Readers accept an absent optional field as null; say so in the document, unless the consumer
+        # (datamodel-codegen) already makes every optional field nullable and would only invent names.
+        self.optional_accepts_null = optional_accepts_null
+
+    def ref(self, name: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{self.rename(name)}"}
+
+    def node(self, node: TypeNode) -> dict[str, Any]:
+        if isinstance(node, Ref):
+            return self.ref(node.name)
+        if isinstance(node, Nullable):
+            return {"anyOf": [self.node(node.inner), {"type": "null"}]}
+        if isinstance(node, ListOf):
+            return {
+                "type": "array",
+                "items": self.node(node.item),
+                **_constraints(node.constraints),
+            }
+        if isinstance(node, MapOf):
+            return {"type": "object", "additionalProperties": self.node(node.value)}
+        return _primitive(node)
+
+    def field(self, f: Field) -> dict[str, Any]:
+        if f.const is not None:
+            out: dict[str, Any] = {"type": "string", "const": f.const}
+        else:
+            out = self.node(f.type)
+            if self.optional_accepts_null and not f.required and not isinstance(f.type, Nullable):
+                out = {"anyOf": [out, {"type": "null"}]}
+        if f.has_default:
+            out["default"] = f.default
+        if f.deprecated:
+            out["deprecated"] = True
+        out["description"] = self.describe(f.description)
+        return out
+
+    def decl(self, d: Decl) -> dict[str, Any]:
+        if isinstance(d, Record):
+            out: dict[str, Any] = {
+                "type": "object",
+                "properties": {f.name: self.field(f) for f in d.fields},
+                "required": [f.name for f in d.fields if f.required],
+                "additionalProperties": True,
+            }
+        elif isinstance(d, Enum_):
+            out = {"type": "string", "enum": [v.value for v in d.values]}
+        elif isinstance(d, Union):
+            out = {
+                "oneOf": [self.ref(v.record) for v in d.variants],
+                "discriminator": {
+                    "propertyName": d.discriminator,
+                    "mapping": {v.tag: f"#/$defs/{self.rename(v.record)}" for v in d.variants},
+                },
+            }
+        else:
+            assert isinstance(d, Alias)
+            out = self.node(d.target)
+        if d.deprecated:
+            out["deprecated"] = True
+        return {"title": self.rename(d.name), "description": self.describe(d.description), **out}
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"urn:v6r-codegen:{self.schema.name}:{self.schema.version}",
+            "title": self.schema.title,
+            "description": self.describe(self.schema.description),
+            "$defs": {self.rename(d.name): self.decl(d) for d in self.schema.types},
+        }
+
+
+def _primitive(node: Primitive) -> dict[str, Any]:
+    kind = node.kind
+    if kind is PrimitiveKind.STRING:
+        out: dict[str, Any] = {"type": "string"}
+    elif kind is PrimitiveKind.BOOL:
+        out = {"type": "boolean"}
+    elif kind.is_integer:
+        lo, hi = kind.range
+        out = {"type": "integer", "format": kind.value, "minimum": lo, "maximum": hi}
+    else:
+        out = {"type": "number", "format": kind.value}
+    out.update(_constraints(node.constraints))
+    return out
+
+
+def _constraints(c: Constraints) -> dict[str, Any]:
+    pairs = {
+        "pattern": c.pattern,
+        "minLength": c.min_length,
+        "maxLength": c.max_length,
+        "minimum": c.minimum,
+        "maximum": c.maximum,
+        "minItems": c.min_items,
+        "maxItems": c.max_items,
+    }
+    return {k: v for k, v in pairs.items() if v is not None}
+
+
+def export(schema: Schema) -> dict[str, Any]:
+    return Exporter(schema).document()

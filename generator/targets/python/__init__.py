@@ -1,0 +1,212 @@
+"""The Python target: the pip-installable package of models, constants and size helpers.
+
+`render` computes every name first (naming.py), reports collisions, builds the view model the templates
+print, and formats the result with black. Files land under `python/` in the output folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from generator import format as fmt
+from generator import render as jinja
+from generator.errors import Collector, Diagnostic, SchemaError
+from generator.ir.model import Enum_, ListOf, Record, Ref, Schema
+from generator.targets.context import RenderContext
+from generator.targets.python import naming
+from generator.targets.python.literals import Printer
+from generator.targets.python.models import render_models
+from generator.targets.python.names import class_names, field_aliases
+
+ROOT = PurePosixPath("python")
+FILTERS = {
+    "py_string": naming.string_literal,
+    "py_docstring": naming.docstring,
+    "py_comment": naming.comment,
+    "toml_string": naming.toml_string,
+}
+
+# The size and pressure helpers (sizes.py) need these constants; a schema without them gets models only.
+RUNTIME_CONSTANTS = (
+    "size_unit_base",
+    "size_units",
+    "size_decimals",
+    "vm_size_bytes",
+    "platform_prefix",
+    "pressure_thresholds",
+)
+
+
+@dataclass(frozen=True)
+class PyConstant:
+    name: str
+    annotation: str
+    literal: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class PyErrorCode:
+    member: str
+    status: int
+    message: str
+
+
+@dataclass(frozen=True)
+class PyErrors:
+    code_class: str
+    codes: tuple[PyErrorCode, ...]
+
+
+@dataclass(frozen=True)
+class PyRuntime:
+    """Names sizes.py needs, resolved from the schema rather than assumed."""
+
+    size_class: str  # the record with `bytes` and `human_readable`
+    pressure_class: str  # the enum of pressure_thresholds' `level`
+    vm_size_class: str | None  # the enum a V6RMemoryConfig's vm_size uses, if any
+
+
+@dataclass(frozen=True)
+class PythonView:
+    header: str
+    package: str
+    distribution: str
+    version: str
+    title: str
+    description: str
+    model_names: tuple[str, ...]
+    constant_names: tuple[str, ...]
+    helper_names: tuple[str, ...]
+    constant_imports: tuple[str, ...]
+    needs_mapping: bool
+    constants: tuple[PyConstant, ...]
+    errors: PyErrors | None
+    runtime: PyRuntime | None
+    exports: tuple[str, ...]
+
+
+def _runtime(schema: Schema, names: dict[str, str]) -> PyRuntime | None:
+    """The names sizes.py needs, or None when the schema has none of the runtime constants."""
+    present = [c for c in RUNTIME_CONSTANTS if schema.constant(c) is not None]
+    if not present:
+        return None
+    first = schema.constant(present[0])
+    assert first is not None
+    missing = [c for c in RUNTIME_CONSTANTS if c not in present]
+    if missing:
+        raise SchemaError(
+            [
+                Diagnostic(
+                    first.location, f"the size helpers also need constants: {', '.join(missing)}"
+                )
+            ]
+        )
+    thresholds = schema.constant("pressure_thresholds")
+    assert thresholds is not None
+    level = None
+    if isinstance(thresholds.type, ListOf) and isinstance(thresholds.type.item, Ref):
+        record = schema.decl(thresholds.type.item.name)
+        if isinstance(record, Record):
+            level = next((f.type for f in record.fields if f.name == "level"), None)
+    sizes = [
+        d
+        for d in schema.types
+        if isinstance(d, Record) and {"bytes", "human_readable"} <= {f.name for f in d.fields}
+    ]
+    if not isinstance(level, Ref) or not sizes:
+        message = (
+            "the size helpers need pressure_thresholds to be a list of records with an enum `level`, "
+            "and a record type with fields `bytes` and `human_readable`"
+        )
+        raise SchemaError([Diagnostic(thresholds.location, message)])
+    vm = next((d for d in schema.types if d.name == "VmSize" and isinstance(d, Enum_)), None)
+    return PyRuntime(names[sizes[0].name], names[level.name], names[vm.name] if vm else None)
+
+
+def build_view(
+    schema: Schema, names: dict[str, str], aliases: dict[str, str], ctx: RenderContext
+) -> PythonView:
+    printer = Printer(schema, names.__getitem__, lambda cls, wire: aliases[f"{names[cls]}.{wire}"])
+    constants = tuple(
+        PyConstant(
+            naming.constant_name(c.name),
+            printer.annotation(c.type),
+            printer.literal(c.type, c.value),
+            naming.docstring(c.description),
+        )
+        for c in schema.constants
+    )
+    errors = None
+    if schema.errors is not None:
+        code_class = printer.use(schema.errors.code_type)
+        errors = PyErrors(
+            code_class,
+            tuple(
+                PyErrorCode(naming.member_name(c.code), c.status, c.message)
+                for c in schema.errors.codes
+            ),
+        )
+    runtime = _runtime(schema, names)
+    helper_names: tuple[str, ...] = ()
+    if runtime is not None:
+        helper_names = (
+            "human_readable",
+            "memory_size",
+            "parse_size",
+            "pressure_level",
+            "usage_percentage",
+        )
+        if runtime.vm_size_class is not None:
+            helper_names += ("default_memory_size", "platform_for", "vm_size_bytes")
+    constant_names = tuple(c.name for c in constants) + (
+        ("ERROR_MESSAGES", "ERROR_STATUS") if errors else ()
+    )
+    model_names = tuple(sorted(names.values()))
+    return PythonView(
+        header=ctx.header_line,
+        package=schema.packages.python,
+        distribution=schema.packages.python.replace("_", "-"),
+        version=schema.version,
+        title=schema.title,
+        description=schema.description,
+        model_names=model_names,
+        constant_names=constant_names,
+        helper_names=tuple(sorted(helper_names)),
+        constant_imports=tuple(sorted(printer.used)),
+        needs_mapping=printer.needs_mapping or errors is not None,
+        constants=constants,
+        errors=errors,
+        runtime=runtime,
+        exports=tuple(sorted({*model_names, *constant_names, *helper_names})),
+    )
+
+
+def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
+    problems = Collector()
+    names = class_names(schema, problems)
+    aliases = field_aliases(schema, names, problems)
+    problems.raise_if_any()
+    view = build_view(schema, names, aliases, ctx)
+    env = jinja.environment("python", FILTERS)
+    package = ROOT / view.package
+
+    def python(template: str, **extra: object) -> str:
+        with ctx.timed("python.templates"):
+            text = jinja.render(env, template, v=view, **extra)
+        return fmt.black(text, ctx)
+
+    models = render_models(schema, names, aliases, f"{view.package}._wire.WireModel", ctx)
+    files = {
+        ROOT / "pyproject.toml": jinja.render(env, "pyproject.toml.j2", v=view),
+        ROOT / "README.md": jinja.render(env, "README.md.j2", v=view),
+        package / "__init__.py": python("__init__.py.j2"),
+        package / "_wire.py": python("_wire.py.j2"),
+        package / "models.py": python("models.py.j2", body=models),
+        package / "constants.py": python("constants.py.j2"),
+        package / "py.typed": "",
+    }
+    if view.runtime is not None:
+        files[package / "sizes.py"] = python("sizes.py.j2")
+    return files
