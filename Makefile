@@ -26,9 +26,11 @@ check: venv
 run: generate
 	$(BIN)/python demo/run.py
 
+PY_DIRS := generator tests $(wildcard bench demo)
+
 lint: venv
-	$(BIN)/ruff check generator tests bench demo
-	$(BIN)/black --check --quiet generator tests bench demo
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/black --check --quiet $(PY_DIRS)
 
 typecheck: venv
 	$(BIN)/mypy

@@ -15,6 +15,7 @@ from generator.errors import SchemaError
 from generator.targets import TARGETS
 
 OK, FAILED, USAGE = 0, 1, 2
+BUNDLED_SCHEMA_NAME = "schema/v6r-memory.yaml"
 
 
 def _schema_arg(parser: argparse.ArgumentParser) -> None:
@@ -108,10 +109,11 @@ def main(argv: list[str] | None = None) -> int:
             return OK
 
         path = _schema_path(args.schema)
+        # The bundled schema is named by its place in this project wherever it is installed, so an
+        # installed v6r-codegen writes the same bytes as the committed generated/ folder.
+        display = pipeline.display_name(path) if args.schema else BUNDLED_SCHEMA_NAME
         targets = args.target or list(TARGETS)
-        result = pipeline.generate(
-            path, pipeline.display_name(path), targets, use_cache=not args.no_cache
-        )
+        result = pipeline.generate(path, display, targets, use_cache=not args.no_cache)
         plan = write.plan(result.outputs, args.out, result.roots)
         if args.command == "check":
             if plan.clean:

@@ -17,7 +17,8 @@ IGNORED_PARTS = frozenset(
 )
 
 
-def _ignored(path: PurePosixPath) -> bool:
+def ignored(path: PurePosixPath) -> bool:
+    """Build artefacts that tools leave beside generated code: never compared, never removed."""
     return any(part in IGNORED_PARTS or part.endswith(".egg-info") for part in path.parts)
 
 
@@ -50,7 +51,7 @@ def plan(outputs: dict[PurePosixPath, str], out_dir: Path, roots: list[PurePosix
             continue
         for path in sorted(base.rglob("*")):
             rel = PurePosixPath(path.relative_to(out_dir).as_posix())
-            if path.is_file() and not _ignored(rel) and rel not in outputs:
+            if path.is_file() and not ignored(rel) and rel not in outputs:
                 result.remove.append(rel)
     return result
 

@@ -36,4 +36,4 @@ def to_data(value: Any) -> Any:
 
 
 def dump(schema: Schema) -> str:
-    return json.dumps(to_data(schema), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_data(schema), indent=2, ensure_ascii=True) + "\n"

@@ -11,13 +11,13 @@ from pathlib import PurePosixPath
 
 from generator import format as fmt
 from generator import render as jinja
-from generator.errors import Collector, Diagnostic, SchemaError
+from generator.errors import Diagnostic, SchemaError
 from generator.ir.model import Enum_, ListOf, Record, Ref, Schema
 from generator.targets.context import RenderContext
 from generator.targets.python import naming
 from generator.targets.python.literals import Printer
 from generator.targets.python.models import render_models
-from generator.targets.python.names import class_names, field_aliases
+from generator.targets.python.names import PythonNames, assign
 
 ROOT = PurePosixPath("python")
 FILTERS = {
@@ -125,10 +125,11 @@ def _runtime(schema: Schema, names: dict[str, str]) -> PyRuntime | None:
     return PyRuntime(names[sizes[0].name], names[level.name], names[vm.name] if vm else None)
 
 
-def build_view(
-    schema: Schema, names: dict[str, str], aliases: dict[str, str], ctx: RenderContext
-) -> PythonView:
-    printer = Printer(schema, names.__getitem__, lambda cls, wire: aliases[f"{names[cls]}.{wire}"])
+def build_view(schema: Schema, py: PythonNames, ctx: RenderContext) -> PythonView:
+    names = py.classes
+    printer = Printer(
+        schema, names.__getitem__, lambda cls, wire: py.fields[f"{names[cls]}.{wire}"]
+    )
     constants = tuple(
         PyConstant(
             naming.constant_name(c.name),
@@ -163,7 +164,7 @@ def build_view(
     constant_names = tuple(c.name for c in constants) + (
         ("ERROR_MESSAGES", "ERROR_STATUS") if errors else ()
     )
-    model_names = tuple(sorted(names.values()))
+    model_names = tuple(sorted(py.defined))
     return PythonView(
         header=ctx.header_line,
         package=schema.packages.python,
@@ -184,11 +185,8 @@ def build_view(
 
 
 def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
-    problems = Collector()
-    names = class_names(schema, problems)
-    aliases = field_aliases(schema, names, problems)
-    problems.raise_if_any()
-    view = build_view(schema, names, aliases, ctx)
+    names = assign(schema)
+    view = build_view(schema, names, ctx)
     env = jinja.environment("python", FILTERS)
     package = ROOT / view.package
 
@@ -197,7 +195,9 @@ def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
             text = jinja.render(env, template, v=view, **extra)
         return fmt.black(text, ctx)
 
-    models = render_models(schema, names, aliases, f"{view.package}._wire.WireModel", ctx)
+    models = render_models(
+        names.models_document, names.fields, names.defined, f"{view.package}._wire.WireModel", ctx
+    )
     files = {
         ROOT / "pyproject.toml": jinja.render(env, "pyproject.toml.j2", v=view),
         ROOT / "README.md": jinja.render(env, "README.md.j2", v=view),

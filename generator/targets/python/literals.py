@@ -114,10 +114,10 @@ def escape_invisible(source: str) -> str:
     edits = []
     for tok in tokens:
         if tok.type != tokenize.STRING or not any(
-            naming._invisible(ch) for ch in tok.string if ch not in "\n\t"
+            naming._invisible(ch) for ch in tok.string if ch != "\n"
         ):
             continue
-        value = ast.literal_eval(tok.string)
+        value = _evaluate(tok.string)
         if not isinstance(value, str):
             continue
         edits.append((tok.start, tok.end, naming.string_literal(value)))
@@ -126,3 +126,12 @@ def escape_invisible(source: str) -> str:
         tail = lines[erow - 1][ecol:]
         lines[srow - 1 : erow] = [head + text + tail]
     return "".join(lines)
+
+
+def _evaluate(literal: str) -> object:
+    """ast.literal_eval, except that a raw NUL (which Python source may not contain) is tolerated."""
+    if "\0" not in literal:
+        return ast.literal_eval(literal)
+    sentinel = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in literal)
+    value = ast.literal_eval(literal.replace("\0", sentinel))
+    return value.replace(sentinel, "\0") if isinstance(value, str) else value

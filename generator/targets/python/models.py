@@ -11,12 +11,14 @@ cached by the hash of everything that determines it (see format.py's cache).
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
 from generator import format as fmt
+from generator.errors import Location
 from generator.ir.jsonschema import Exporter
-from generator.ir.model import Enum_, Record, Schema
+from generator.ir.model import INTEGER_RANGES, Enum_, Record, Schema
 from generator.targets.context import RenderContext
 from generator.targets.python import naming
 from generator.targets.python.literals import escape_invisible
@@ -35,26 +37,77 @@ _OPTIONS: dict[str, Any] = {
     "use_title_as_name": True,
     "use_one_literal_as_default": True,
     "capitalise_enum_members": False,
+    "set_default_enum_member": True,
     "formatters": [],
 }
 
 
-def json_schema_for_models(schema: Schema, names: dict[str, str]) -> dict[str, Any]:
+_CONSTRAINTS = ("minimum", "maximum", "pattern", "minLength", "maxLength", "minItems", "maxItems")
+_KIND_RANGES = {
+    (lo, hi): naming.class_name(kind.value) for kind, (lo, hi) in INTEGER_RANGES.items()
+}  # (0, 2**64 - 1) -> "Uint64", ...
+
+
+def json_schema_for_models(
+    schema: Schema, names: dict[str, str], namer: naming.Namer
+) -> tuple[dict[str, Any], list[str]]:
+    """The document datamodel-codegen reads, and the alias names lifted out of nested positions.
+
+    datamodel-codegen invents a name (`matrixItem`, or the field's own name) for every constrained type
+    it meets inside a list, a map or a nullable union. So before it sees them, each such type becomes a
+    named definition here: a bare ranged integer becomes its kind (`Uint64`), anything else is named by
+    its place (`GridPathsValue`). Both are claimed in the module scope, so they collide loudly.
+    """
     exporter = Exporter(
         schema, rename=names.__getitem__, describe=naming.doc_text, optional_accepts_null=False
     )
     doc = exporter.document()
     doc["title"] = "Models"
+    defs: dict[str, Any] = doc["$defs"]
+    lifted: dict[str, Any] = {}
+
+    def lift(node: dict[str, Any], place: str, location: Location) -> dict[str, Any]:
+        nested(node, place, location)
+        if not any(key in node for key in _CONSTRAINTS):
+            return node
+        name = naming.class_name(place)
+        if node.get("type") == "integer" and set(node) - {"format", "description"} == {
+            "type", "minimum", "maximum",
+        }:  # fmt: skip
+            name = _KIND_RANGES.get((node["minimum"], node["maximum"]), name)
+        if name not in lifted:
+            namer.claim(name, place, location)
+            lifted[name] = {"title": name, **node}
+        return {"$ref": f"#/$defs/{name}"}
+
+    def nested(node: dict[str, Any], place: str, location: Location) -> None:
+        if "items" in node:
+            node["items"] = lift(node["items"], f"{place}_item", location)
+        if isinstance(node.get("additionalProperties"), dict):
+            node["additionalProperties"] = lift(
+                node["additionalProperties"], f"{place}_value", location
+            )
+        if "anyOf" in node:
+            node["anyOf"] = [
+                m if m.get("type") == "null" else lift(m, f"{place}_value", location)
+                for m in node["anyOf"]
+            ]
+
     for decl in schema.types:
-        definition = doc["$defs"][names[decl.name]]
+        cls = names[decl.name]
+        definition = defs[cls]
         if isinstance(decl, Record):
-            definition.pop(
-                "additionalProperties", None
-            )  # WireModel's config ignores unknown fields
-        if isinstance(decl, Enum_):
+            # WireModel's config ignores unknown fields; datamodel-codegen would make it extra="allow".
+            definition.pop("additionalProperties", None)
+            for f in decl.fields:
+                nested(definition["properties"][f.name], f"{cls}_{f.name}", f.location)
+        elif isinstance(decl, Enum_):
             definition["x-enum-varnames"] = [naming.member_name(v.value) for v in decl.values]
+        else:
+            nested(definition, cls, decl.location)
+    defs.update(sorted(lifted.items()))
     _drop_integer_formats(doc)
-    return doc
+    return doc, sorted(lifted)
 
 
 def _drop_integer_formats(node: Any) -> None:
@@ -70,14 +123,14 @@ def _drop_integer_formats(node: Any) -> None:
 
 
 def render_models(
-    schema: Schema,
-    names: dict[str, str],
-    aliases: dict[str, str],
+    document: dict[str, Any],
+    fields: dict[str, str],
+    defined: set[str],
     base_class: str,
     ctx: RenderContext,
 ) -> str:
-    document = json_schema_for_models(schema, names)
-    options = {**_OPTIONS, "aliases": aliases, "base_class": base_class}
+    """models.py's body: datamodel-codegen's output for `document`, checked to define exactly `defined`."""
+    options = {**_OPTIONS, "aliases": fields, "base_class": base_class}
     key = json.dumps([document, options], sort_keys=True)
 
     def produce() -> str:
@@ -90,6 +143,8 @@ def render_models(
                 json.dumps(document),
                 input_file_type=InputFileType.JsonSchema,
                 output_model_type=DataModelType.PydanticV2BaseModel,
+                # Keep our class names exactly; without this it strips `Field_` to `Field` and renames.
+                custom_class_name_generator=_same_name,
                 **{**options, "target_python_version": PythonVersion.PY_311},
             )
         assert isinstance(out, str)
@@ -105,4 +160,28 @@ def render_models(
     lines = raw.split("\n")
     while lines and lines[0].startswith("#"):
         lines.pop(0)
-    return escape_invisible("\n".join(lines).strip() + "\n")
+    source = escape_invisible("\n".join(lines).strip() + "\n")
+    _check_names(source, defined)
+    return source
+
+
+def _same_name(name: str) -> str:
+    return name
+
+
+def _check_names(source: str, expected: set[str]) -> None:
+    """Every name naming.py chose is defined, and nothing else: datamodel-codegen must never rename."""
+    tree = ast.parse(source)
+    defined = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+    defined |= {
+        t.id
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    if defined != expected:
+        raise RuntimeError(
+            "datamodel-codegen did not keep the Python names: "
+            f"missing {sorted(expected - defined)}, unexpected {sorted(defined - expected)}"
+        )

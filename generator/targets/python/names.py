@@ -1,41 +1,68 @@
-"""Assign every Python class, field and enum-member name of a schema, reporting collisions.
+"""Assign every Python name of a schema at once, reporting collisions: classes, fields, enum members, and
+the aliases lifted out of nested positions (see models.json_schema_for_models).
 
-The rules are in naming.py; this module applies them to a whole schema, scope by scope (the models
-module, each class, each enum), so `validate` can report collisions without rendering anything.
+The rules are in naming.py; this module applies them scope by scope (the models module, each class, each
+enum), so `validate` reports collisions without rendering anything.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from generator.errors import Collector
 from generator.ir.model import Enum_, Record, Schema
 from generator.targets.python import naming
+from generator.targets.python.models import json_schema_for_models
 
 
-def class_names(schema: Schema, problems: Collector) -> dict[str, str]:
+@dataclass(frozen=True)
+class PythonNames:
+    classes: dict[str, str]  # schema type name -> class (or alias) name
+    fields: dict[str, str]  # "Class.wire_name" -> Python field name
+    lifted: list[str]  # alias names the target made for nested constrained types
+    models_document: dict[str, Any]  # what datamodel-codegen reads
+
+    @property
+    def defined(self) -> set[str]:
+        """Every name models.py defines."""
+        return set(self.classes.values()) | set(self.lifted)
+
+
+def class_names(schema: Schema, namer: naming.Namer) -> dict[str, str]:
     """Schema type name -> Python class name."""
-    namer = naming.Namer("module models", problems)
     return {
         d.name: namer.claim(naming.class_name(d.name), d.name, d.location) for d in schema.types
     }
 
 
-def field_aliases(schema: Schema, names: dict[str, str], problems: Collector) -> dict[str, str]:
+def field_names(schema: Schema, classes: dict[str, str], problems: Collector) -> dict[str, str]:
     """`Class.wire_name` -> Python field name for every field; enum members are checked too."""
-    aliases = {}
+    fields = {}
     for decl in schema.types:
         if isinstance(decl, Record):
-            namer = naming.Namer(f"class {names[decl.name]}", problems)
+            namer = naming.Namer(f"class {classes[decl.name]}", problems)
             for f in decl.fields:
                 python = namer.claim(naming.field_name(f.name), f.name, f.location)
-                aliases[f"{names[decl.name]}.{f.name}"] = python
+                fields[f"{classes[decl.name]}.{f.name}"] = python
         elif isinstance(decl, Enum_):
-            namer = naming.Namer(f"enum {names[decl.name]}", problems)
+            namer = naming.Namer(f"enum {classes[decl.name]}", problems)
             for v in decl.values:
                 namer.claim(naming.member_name(v.value), v.value, v.location)
-    return aliases
+    return fields
+
+
+def assign(schema: Schema) -> PythonNames:
+    """All Python names of `schema`; raises SchemaError listing every collision."""
+    problems = Collector()
+    module = naming.Namer("module models", problems)
+    classes = class_names(schema, module)
+    fields = field_names(schema, classes, problems)
+    problems.raise_if_any()  # with two types of one name there is no document to build
+    document, lifted = json_schema_for_models(schema, classes, module)
+    problems.raise_if_any()
+    return PythonNames(classes, fields, lifted, document)
 
 
 def check(schema: Schema) -> None:
-    problems = Collector()
-    field_aliases(schema, class_names(schema, problems), problems)
-    problems.raise_if_any()
+    assign(schema)

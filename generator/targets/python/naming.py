@@ -18,26 +18,12 @@ from generator.errors import Collector, Location
 # shadow it. Checked against the templates' imports by tests/generator/test_python_naming.py.
 GENERATED_MODULE_NAMES = frozenset(
     {
-        "Annotated",
-        "Any",
-        "AwareDatetime",
-        "BaseModel",
-        "ConfigDict",
-        "Enum",
-        "Field",
-        "Final",
-        "Literal",
-        "Mapping",
-        "RootModel",
-        "StrEnum",
-        "WireModel",
-        "annotations",
-        "model_serializer",
-        "constants",
-        "models",
-        "sizes",
+        "Annotated", "Any", "BaseModel", "ConfigDict", "Enum", "Field", "Final", "Fraction", "Literal",
+        "Mapping", "MappingProxyType", "RootModel", "Self", "SerializationInfo",
+        "SerializerFunctionWrapHandler", "StrEnum", "TypeAliasType", "WireModel", "annotations",
+        "constants", "model_serializer", "models", "sizes",
     }
-)
+)  # fmt: skip
 
 # Names a field must not take inside a model class: keywords, the builtin types our annotations use
 # (a field named `str` would shadow `str` for the fields after it), and everything BaseModel defines.

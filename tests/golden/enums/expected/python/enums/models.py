@@ -48,7 +48,7 @@ class Screen(WireModel):
     """
     A level per name.
     """
-    fallback: Annotated[Level | None, Field(alias="fallback")] = "low"
+    fallback: Annotated[Level | None, Field(alias="fallback")] = Level.LOW
     """
     Low when absent.
     """

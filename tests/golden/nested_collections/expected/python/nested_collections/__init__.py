@@ -3,12 +3,16 @@
 
 from .models import (
     Grid,
+    GridPathsValue,
+    Int32,
     Point,
     PointList,
 )
 
 __all__ = [
     "Grid",
+    "GridPathsValue",
+    "Int32",
     "Point",
     "PointList",
 ]

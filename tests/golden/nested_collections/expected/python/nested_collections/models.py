@@ -23,12 +23,18 @@ class Point(WireModel):
     """
 
 
-MatrixItem = TypeAliasType("MatrixItem", Annotated[int, Field(ge=-2147483648, le=2147483647)])
+PointList = TypeAliasType("PointList", Annotated[list[Point], Field(title="PointList")])
+"""
+An alias of a list.
+"""
 
 
-PathsAdditionalProperty = TypeAliasType(
-    "PathsAdditionalProperty", Annotated[list[Point], Field(min_length=1)]
+GridPathsValue = TypeAliasType(
+    "GridPathsValue", Annotated[list[Point], Field(min_length=1, title="GridPathsValue")]
 )
+
+
+Int32 = TypeAliasType("Int32", Annotated[int, Field(ge=-2147483648, le=2147483647, title="Int32")])
 
 
 class Grid(WireModel):
@@ -36,11 +42,11 @@ class Grid(WireModel):
     Collections nested two and three deep.
     """
 
-    matrix: Annotated[list[list[MatrixItem]], Field(alias="matrix")]
+    matrix: Annotated[list[list[Int32]], Field(alias="matrix")]
     """
     Rows of cells.
     """
-    paths: Annotated[dict[str, PathsAdditionalProperty], Field(alias="paths")]
+    paths: Annotated[dict[str, GridPathsValue], Field(alias="paths")]
     """
     Named paths of points.
     """
@@ -54,9 +60,3 @@ class Grid(WireModel):
     """
     One to three tags.
     """
-
-
-PointList = TypeAliasType("PointList", Annotated[list[Point], Field(title="PointList")])
-"""
-An alias of a list.
-"""

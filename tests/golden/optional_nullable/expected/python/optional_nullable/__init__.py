@@ -4,9 +4,11 @@
 from .models import (
     Holder,
     Inner,
+    Int64,
 )
 
 __all__ = [
     "Holder",
     "Inner",
+    "Int64",
 ]

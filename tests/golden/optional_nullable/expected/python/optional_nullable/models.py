@@ -19,12 +19,9 @@ class Inner(WireModel):
     """
 
 
-OptionalNullable = TypeAliasType(
-    "OptionalNullable", Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)]
+Int64 = TypeAliasType(
+    "Int64", Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807, title="Int64")]
 )
-"""
-May be absent or null.
-"""
 
 
 class Holder(WireModel):
@@ -44,7 +41,7 @@ class Holder(WireModel):
     """
     Always present, may be null.
     """
-    optional_nullable: Annotated[OptionalNullable | None, Field(alias="optional_nullable")] = None
+    optional_nullable: Annotated[Int64 | None, Field(alias="optional_nullable")] = None
     """
     May be absent or null.
     """

@@ -8,7 +8,7 @@ from reserved_names._wire import WireModel
 from enum import StrEnum
 
 
-class FieldModel(WireModel):
+class Field_(WireModel):
     """
     A type named like pydantic's Field.
     """
@@ -21,7 +21,7 @@ class FieldModel(WireModel):
     """
     A keyword.
     """
-    type: str
+    type: Annotated[str, Field(alias="type")]
     """
     A builtin that stays a field name.
     """
@@ -37,11 +37,11 @@ class FieldModel(WireModel):
     """
     A builtin our annotations use.
     """
-    id: str
+    id: Annotated[str, Field(alias="id")]
     """
     A builtin that stays a field name.
     """
-    self: str
+    self_: Annotated[str, Field(alias="self")]
     """
     The method receiver's name.
     """
@@ -53,15 +53,15 @@ class FieldModel(WireModel):
     """
     pydantic's configuration attribute.
     """
-    to_wire: str | None = None
+    to_wire_: Annotated[str | None, Field(alias="to_wire")] = None
     """
     A method of the generated base class.
     """
-    match: str | None = None
+    match_: Annotated[str | None, Field(alias="match")] = None
     """
     A soft keyword.
     """
-    bytes: Annotated[int | None, Field(ge=0, le=18446744073709551615)] = None
+    bytes: Annotated[int | None, Field(alias="bytes", ge=0, le=18446744073709551615)] = None
     """
     A builtin nothing shadows.
     """
@@ -71,7 +71,7 @@ class FieldModel(WireModel):
     """
 
 
-class Literal(StrEnum):
+class Literal_(StrEnum):
     """
     A type named like typing's Literal.
     """
@@ -83,16 +83,16 @@ class Literal(StrEnum):
     SELF = "self"
 
 
-class WireModelModel(WireModel):
+class WireModel_(WireModel):
     """
     A type named like the generated base class.
     """
 
-    field: FieldModel
+    field: Annotated[Field_, Field(alias="field")]
     """
     Refers to the type named Field.
     """
-    literal: Literal
+    literal: Annotated[Literal_, Field(alias="literal")]
     """
     Refers to the type named Literal.
     """
