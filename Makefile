@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test generate check lint typecheck bench clean venv
+.PHONY: run watch test generate check lint typecheck bench clean venv
 
 venv: $(STAMP)
 
@@ -23,10 +23,15 @@ generate: venv
 check: venv
 	$(BIN)/v6r-codegen check
 
+# Serves the generated Python server on 127.0.0.1:8080 with a demo session whose usage moves;
+# in another terminal: make watch (or .venv/bin/python -m v6r_memory watch demo-session).
 run: generate
-	$(BIN)/python demo/run.py
+	PYTHONPATH=generated/python $(BIN)/python -m v6r_memory serve --host 127.0.0.1 --port 8080 --demo
 
-PY_DIRS := generator tests $(wildcard bench demo)
+watch: venv
+	PYTHONPATH=generated/python $(BIN)/python -m v6r_memory watch demo-session
+
+PY_DIRS := generator tests $(wildcard bench)
 
 lint: venv
 	$(BIN)/ruff check $(PY_DIRS)

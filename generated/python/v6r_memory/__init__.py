@@ -61,6 +61,7 @@ from .models import (
 )
 from .sizes import (
     default_memory_size,
+    float32,
     human_readable,
     memory_size,
     parse_size,
@@ -69,6 +70,10 @@ from .sizes import (
     usage_percentage,
     vm_size_bytes,
 )
+from .result import MemoryResult
+from .pool import MemoryPool, PoolSettings, SessionStore, InMemorySessionStore
+from .server import ServerSettings, create_app
+from .client import MemoryClient, SubscriptionError
 
 __all__ = [
     "AllocateRequest",
@@ -81,13 +86,17 @@ __all__ = [
     "ERROR_STATUS",
     "ErrorMessage",
     "HealthStatus",
+    "InMemorySessionStore",
     "MemoryAllocation",
+    "MemoryClient",
     "MemoryError",
     "MemoryErrorCode",
     "MemoryLimits",
+    "MemoryPool",
     "MemoryPressure",
     "MemoryPressureAlert",
     "MemoryPurpose",
+    "MemoryResult",
     "MemorySize",
     "MemoryStats",
     "MemorySubscribe",
@@ -110,22 +119,28 @@ __all__ = [
     "PlatformProfileV6rSmall",
     "PlatformProfileVita",
     "Pong",
+    "PoolSettings",
     "PressureThreshold",
     "PurposeUsage",
     "SIZE_DECIMALS",
     "SIZE_UNITS",
     "SIZE_UNIT_BASE",
     "ServerMessage",
+    "ServerSettings",
     "ServiceStatus",
     "SessionConfiguration",
     "SessionId",
+    "SessionStore",
     "SizeRequest",
+    "SubscriptionError",
     "TrendDirection",
     "UserId",
     "V6RMemoryConfig",
     "VM_SIZE_BYTES",
     "VmSize",
+    "create_app",
     "default_memory_size",
+    "float32",
     "human_readable",
     "memory_size",
     "parse_size",

@@ -73,6 +73,7 @@ ERROR_STATUS: Final[Mapping[MemoryErrorCode, int]] = MappingProxyType(
         MemoryErrorCode.SESSION_NOT_FOUND: 404,
         MemoryErrorCode.NOT_FOUND: 404,
         MemoryErrorCode.METHOD_NOT_ALLOWED: 405,
+        MemoryErrorCode.FORBIDDEN: 403,
         MemoryErrorCode.PAYLOAD_TOO_LARGE: 413,
         MemoryErrorCode.INTERNAL_ERROR: 500,
     }
@@ -93,6 +94,7 @@ ERROR_MESSAGES: Final[Mapping[MemoryErrorCode, str]] = MappingProxyType(
         MemoryErrorCode.SESSION_NOT_FOUND: "The session has not been configured.",
         MemoryErrorCode.NOT_FOUND: "No route matches the request path.",
         MemoryErrorCode.METHOD_NOT_ALLOWED: "The route does not accept this HTTP method.",
+        MemoryErrorCode.FORBIDDEN: "The request's origin is not allowed.",
         MemoryErrorCode.PAYLOAD_TOO_LARGE: "The request body or message exceeds the size limit.",
         MemoryErrorCode.INTERNAL_ERROR: "An unexpected error occurred inside the server.",
     }

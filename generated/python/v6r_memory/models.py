@@ -23,7 +23,7 @@ AllocationId = TypeAliasType(
     "AllocationId", Annotated[str, Field(max_length=128, min_length=1, title="AllocationId")]
 )
 """
-Identifies one allocation; assigned by the server when the allocation is created and unique for the server's lifetime.
+Identifies one allocation; the pool issues alloc-1, alloc-2, ... in the order allocations are made, so the same operations give the same ids in every binding; unique for the pool's lifetime.
 """
 
 
@@ -204,6 +204,7 @@ class MemoryErrorCode(StrEnum):
     session-not-found: the session has not been configured.
     not-found: no route matches the request path.
     method-not-allowed: the route exists but not for this HTTP method.
+    forbidden: the request's Origin is not allowed to open a WebSocket.
     payload-too-large: the request body or WebSocket message exceeds the server's size limit.
     internal-error: an unexpected fault inside the server.
     """
@@ -220,6 +221,7 @@ class MemoryErrorCode(StrEnum):
     SESSION_NOT_FOUND = "session-not-found"
     NOT_FOUND = "not-found"
     METHOD_NOT_ALLOWED = "method-not-allowed"
+    FORBIDDEN = "forbidden"
     PAYLOAD_TOO_LARGE = "payload-too-large"
     INTERNAL_ERROR = "internal-error"
 
@@ -825,5 +827,5 @@ class AllocationList(WireModel):
     """
     allocations: Annotated[list[MemoryAllocation], Field(alias="allocations")]
     """
-    The session's allocations, live and freed, in the order they were made.
+    The session's live allocations and its most recently freed ones (the server keeps a bounded number, 100 by default, so memory stays bounded), in the order they were made.
     """

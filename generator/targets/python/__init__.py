@@ -12,12 +12,13 @@ from pathlib import PurePosixPath
 from generator import format as fmt
 from generator import render as jinja
 from generator.errors import Diagnostic, SchemaError
-from generator.ir.model import Enum_, ListOf, Record, Ref, Schema
+from generator.ir.model import Enum_, ListOf, Record, Ref, Schema, Union
 from generator.targets.context import RenderContext
 from generator.targets.python import naming
 from generator.targets.python.literals import Printer
 from generator.targets.python.models import render_models
 from generator.targets.python.names import PythonNames, assign
+from generator.targets.python.naming import SERVICE_MODULES
 
 ROOT = PurePosixPath("python")
 FILTERS = {
@@ -69,6 +70,40 @@ class PyRuntime:
 
 
 @dataclass(frozen=True)
+class PyEndpoint:
+    name: str
+    method: str
+    route: str  # the full aiohttp route, base path included: /api/v1/memory/allocations/{id}/free
+    status: int
+    request: str | None  # the request body's class
+    response: str  # the response value's annotation
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PyMessage:
+    tag: str
+    cls: str
+
+
+@dataclass(frozen=True)
+class PyService:
+    """What the server, client and CLI templates need from the schema's http, websocket and errors."""
+
+    endpoints: dict[
+        str, PyEndpoint
+    ]  # by schema name, so a template names the endpoint it implements
+    ws_route: str
+    discriminator: str  # the field that names a message's type
+    client_union: str
+    server_union: str
+    client_messages: dict[str, PyMessage]  # by tag
+    server_messages: dict[str, PyMessage]
+    error_class: str
+    error_code_class: str
+
+
+@dataclass(frozen=True)
 class PythonView:
     header: str
     package: str
@@ -84,6 +119,9 @@ class PythonView:
     constants: tuple[PyConstant, ...]
     errors: PyErrors | None
     runtime: PyRuntime | None
+    service: PyService | None
+    service_exports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names) pairs for __init__
+    dependencies: tuple[str, ...]
     exports: tuple[str, ...]
 
 
@@ -125,6 +163,71 @@ def _runtime(schema: Schema, names: dict[str, str]) -> PyRuntime | None:
     return PyRuntime(names[sizes[0].name], names[level.name], names[vm.name] if vm else None)
 
 
+# The runtime templates (pool, server, client, cli) implement the V6R memory service and use its types by
+# name; a schema that has http and websocket sections must define them all.
+SERVICE_TYPES = (
+    "AllocateRequest", "AllocationList", "ConfigureRequest", "HealthStatus", "MemoryAllocation",
+    "MemoryError", "MemoryErrorCode", "MemoryLimits", "MemoryPressure", "MemoryPurpose", "MemoryStats",
+    "MemoryUpdate", "MemoryUsageSnapshot", "PurposeUsage", "ServiceStatus", "SessionConfiguration",
+    "V6RMemoryConfig", "VmSize",
+)  # fmt: skip
+
+
+def _service(schema: Schema, py: PythonNames, printer: Printer) -> PyService | None:
+    """The service view, when the schema has errors, http and websocket sections."""
+    if schema.http is None or schema.websocket is None or schema.errors is None:
+        return None
+    names = py.classes
+    missing = [t for t in SERVICE_TYPES if names.get(t) != t]
+    if missing:
+        raise SchemaError(
+            [
+                Diagnostic(
+                    (
+                        schema.http.endpoints[0].location
+                        if schema.http.endpoints
+                        else schema.types[0].location
+                    ),
+                    f"the service runtime needs these types: {', '.join(missing)}",
+                )
+            ]
+        )
+    base = schema.http.base_path
+    endpoints = {
+        e.name: PyEndpoint(
+            name=e.name,
+            method=e.method.value,
+            route=base + e.path,
+            status=e.status,
+            request=printer.annotation(e.request) if e.request is not None else None,
+            response=printer.annotation(e.response)
+            .replace("tuple[", "list[")
+            .replace(", ...]", "]"),
+            params=tuple(p.name for p in e.params),
+        )
+        for e in schema.http.endpoints
+    }
+
+    def messages(union_name: str) -> dict[str, PyMessage]:
+        union = schema.decl(union_name)
+        assert isinstance(union, Union)
+        return {v.tag: PyMessage(v.tag, names[v.record]) for v in union.variants}
+
+    client = schema.decl(schema.websocket.client)
+    assert isinstance(client, Union)
+    return PyService(
+        endpoints=endpoints,
+        ws_route=base + schema.websocket.path,
+        discriminator=client.discriminator,
+        client_union=names[schema.websocket.client],
+        server_union=names[schema.websocket.server],
+        client_messages=messages(schema.websocket.client),
+        server_messages=messages(schema.websocket.server),
+        error_class=names[schema.errors.type],
+        error_code_class=names[schema.errors.code_type],
+    )
+
+
 def build_view(schema: Schema, py: PythonNames, ctx: RenderContext) -> PythonView:
     names = py.classes
     printer = Printer(
@@ -153,6 +256,7 @@ def build_view(schema: Schema, py: PythonNames, ctx: RenderContext) -> PythonVie
     helper_names: tuple[str, ...] = ()
     if runtime is not None:
         helper_names = (
+            "float32",
             "human_readable",
             "memory_size",
             "parse_size",
@@ -161,6 +265,12 @@ def build_view(schema: Schema, py: PythonNames, ctx: RenderContext) -> PythonVie
         )
         if runtime.vm_size_class is not None:
             helper_names += ("default_memory_size", "platform_for", "vm_size_bytes")
+    # The service's annotations get a printer of their own: constants.py imports only what its values use.
+    service_printer = Printer(
+        schema, names.__getitem__, lambda cls, wire: py.fields[f"{names[cls]}.{wire}"]
+    )
+    service = _service(schema, py, service_printer) if runtime is not None else None
+    service_exports = tuple(SERVICE_MODULES.items()) if service is not None else ()
     constant_names = tuple(c.name for c in constants) + (
         ("ERROR_MESSAGES", "ERROR_STATUS") if errors else ()
     )
@@ -180,7 +290,16 @@ def build_view(schema: Schema, py: PythonNames, ctx: RenderContext) -> PythonVie
         constants=constants,
         errors=errors,
         runtime=runtime,
-        exports=tuple(sorted({*model_names, *constant_names, *helper_names})),
+        service=service,
+        service_exports=service_exports,
+        dependencies=("pydantic>=2.10,<3", "typing-extensions>=4.12")
+        + (("aiohttp>=3.11,<4",) if service is not None else ()),
+        exports=tuple(
+            sorted(
+                {*model_names, *constant_names, *helper_names}
+                | {name for _, names in service_exports for name in names}
+            )
+        ),
     )
 
 
@@ -209,4 +328,9 @@ def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
     }
     if view.runtime is not None:
         files[package / "sizes.py"] = python("sizes.py.j2")
+    if view.service is not None:
+        for module in SERVICE_MODULES:
+            files[package / f"{module}.py"] = python(f"{module}.py.j2")
+        files[package / "cli.py"] = python("cli.py.j2")
+        files[package / "__main__.py"] = python("__main__.py.j2")
     return files

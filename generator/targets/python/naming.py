@@ -18,12 +18,23 @@ from generator.errors import Collector, Location
 # shadow it. Checked against the templates' imports by tests/generator/test_python_naming.py.
 GENERATED_MODULE_NAMES = frozenset(
     {
-        "Annotated", "Any", "BaseModel", "ConfigDict", "Enum", "Field", "Final", "Fraction", "Literal",
-        "Mapping", "MappingProxyType", "RootModel", "Self", "SerializationInfo",
-        "SerializerFunctionWrapHandler", "StrEnum", "TypeAliasType", "WireModel", "annotations",
-        "constants", "model_serializer", "models", "sizes",
+        "Annotated", "Any", "Arena", "AsyncGenerator", "Awaitable", "BaseModel", "Callable", "ConfigDict",
+        "Connection", "Enum", "Field", "Final", "Fraction", "Generic", "Handler", "Hub", "Iterator",
+        "Literal", "Mapping", "MappingProxyType", "Protocol", "RootModel", "Self", "Sequence",
+        "SerializationInfo", "SerializerFunctionWrapHandler", "Session", "StrEnum", "TracebackType",
+        "TypeAliasType", "TypeVar", "WSCloseCode", "WSMsgType", "WireModel", "annotations", "constants",
+        "model_serializer", "models", "sizes",
     }
 )  # fmt: skip
+
+# The service runtime's modules and what each exports through the package; a schema type of one of these
+# names would collide with it in __init__.py, so they are reserved like the names above.
+SERVICE_MODULES = {
+    "result": ("MemoryResult",),
+    "pool": ("MemoryPool", "PoolSettings", "SessionStore", "InMemorySessionStore"),
+    "server": ("ServerSettings", "create_app"),
+    "client": ("MemoryClient", "SubscriptionError"),
+}
 
 # Names a field must not take inside a model class: keywords, the builtin types our annotations use
 # (a field named `str` would shadow `str` for the fields after it), and everything BaseModel defines.
@@ -70,7 +81,12 @@ RESERVED_FIELDS = (
     | BASEMODEL_ATTRIBUTES
     | WIRE_MODEL_METHODS
 )
-RESERVED_CLASSES = frozenset(keyword.kwlist) | GENERATED_MODULE_NAMES | ANNOTATION_BUILTINS
+RESERVED_CLASSES = (
+    frozenset(keyword.kwlist)
+    | GENERATED_MODULE_NAMES
+    | ANNOTATION_BUILTINS
+    | frozenset(name for names in SERVICE_MODULES.values() for name in names)
+)
 
 
 def _words(name: str) -> list[str]:

@@ -25,7 +25,6 @@ class WireModel(BaseModel):
         populate_by_name=True,
         extra="ignore",
         strict=True,
-        regex_engine="python-re",
         use_enum_values=False,
     )
 
