@@ -97,9 +97,9 @@ class Running:
             _, stderr = self.process.communicate()
             raise AssertionError(f"no output line within {WAIT}s; stderr: {stderr}") from None
 
-    def interrupt(self) -> tuple[int, str]:
-        """Ctrl-C: the exit status and what went to stderr."""
-        self.process.send_signal(signal.SIGINT)
+    def interrupt(self, sig: int = signal.SIGINT) -> tuple[int, str]:
+        """Ctrl-C (or another signal): the exit status and what went to stderr."""
+        self.process.send_signal(sig)
         try:
             _, stderr = self.process.communicate(timeout=WAIT)
         finally:
@@ -271,3 +271,10 @@ def test_serve_with_demo_tells_how_to_watch_and_stops_on_ctrl_c() -> None:
     finally:
         status, stderr = server.interrupt()
     assert status == 0, stderr
+
+
+def test_serve_stops_cleanly_on_sigterm() -> None:
+    server = Running("serve", "--port", "0")
+    assert "listening on" in server.line()
+    status, stderr = server.interrupt(signal.SIGTERM)
+    assert (status, "Traceback" in stderr) == (0, False), stderr

@@ -317,7 +317,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(serve(settings, demo=args.demo, ready=ready))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        # Ctrl-C, or SIGTERM, which serve() turns into a cancellation after shutting down cleanly.
         return OK
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
