@@ -42,8 +42,14 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# Each language's toolchain checks (npm ci + tsc + its tests, go vet + go test -race) live in mk/<lang>.mk
+# and add themselves to LANGUAGE_TESTS.
+LANGUAGE_TESTS :=
+-include mk/*.mk
+
 test: venv lint typecheck check
 	$(BIN)/pytest -q
+	$(if $(strip $(LANGUAGE_TESTS)),$(MAKE) --no-print-directory $(LANGUAGE_TESTS))
 
 bench: venv
 	$(BIN)/python bench/generate.py

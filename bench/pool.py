@@ -77,6 +77,27 @@ def arena_case(
     return setup, step
 
 
+def dict_case(
+    live: int,
+) -> tuple[Callable[[random.Random], object], Callable[[object, random.Random], None]]:
+    """The control: one dict delete and one set at the same table size, nothing else. If this grows by
+    the same ratio as the arena, the growth is the memory hierarchy (tables outgrowing the caches), not
+    the algorithm."""
+
+    def setup(rng: random.Random) -> object:
+        keys = [rng.getrandbits(40) for _ in range(live)]
+        return dict.fromkeys(keys), keys
+
+    def step(state: object, rng: random.Random) -> None:
+        table, keys = state  # type: ignore[misc]
+        i = rng.randrange(len(keys))
+        del table[keys[i]]
+        keys[i] = rng.getrandbits(40)
+        table[keys[i]] = None
+
+    return setup, step
+
+
 def pool_case(
     live: int,
 ) -> tuple[Callable[[random.Random], object], Callable[[object, random.Random], None]]:
@@ -117,6 +138,7 @@ def main() -> None:
     )
     print("|---|" + "---|" * len(sizes) + "---|")
     for label, case in (
+        ("control: dict delete+set, ns", dict_case),
         ("TLSF arena, ns per allocate+free", arena_case),
         ("MemoryPool, ns per allocate+free", pool_case),
     ):

@@ -334,3 +334,8 @@ def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
         files[package / "cli.py"] = python("cli.py.j2")
         files[package / "__main__.py"] = python("__main__.py.j2")
     return files
+
+
+def check(schema: Schema) -> None:
+    """Python's naming alone: raises SchemaError listing every collision."""
+    assign(schema)
