@@ -34,6 +34,10 @@ from v6r_memory.server import HUB_KEY, POOL_KEY, Hub, ServerSettings, create_app
 
 HOST = "127.0.0.1"
 API = "/api/v1"
+# The keys of a MemoryUsageSnapshot on the wire, exactly as the seed's memory_update example has them.
+SNAPSHOT_KEYS = frozenset(
+    {"timestamp", "session_id", "platform", "total", "used", "available", "fragmentation_ratio"}
+)
 
 
 @dataclass

@@ -16,18 +16,9 @@ from v6r_memory.pool import MemoryPool
 from v6r_memory.result import MemoryResult
 from v6r_memory.server import SERVICE_VERSION, ServerSettings
 
-from tests.python.server_fixtures import RunningServer, running_app, server_in_thread
+from tests.python.server_fixtures import SNAPSHOT_KEYS, RunningServer, running_app, server_in_thread
 
 U64_MAX = 2**64 - 1
-SNAPSHOT_KEYS = {
-    "timestamp",
-    "session_id",
-    "platform",
-    "total",
-    "used",
-    "available",
-    "fragmentation_ratio",
-}
 ERROR_KEYS = {"code", "message", "details", "timestamp"}
 
 

@@ -30,20 +30,11 @@ from v6r_memory.server import (
     serve,
 )
 
-from tests.python.server_fixtures import RunningServer, running_app, wait_until
+from tests.python.server_fixtures import SNAPSHOT_KEYS, RunningServer, running_app, wait_until
 
 MB = 1024 * 1024
 QUIET = ServerSettings(update_interval=3600)  # no periodic updates unless a test asks for them
 SEED_SUBSCRIBE = '{"type":"memory_subscribe","session_id":"session-123","timestamp":1640995200000}'
-SNAPSHOT_KEYS = {
-    "timestamp",
-    "session_id",
-    "platform",
-    "total",
-    "used",
-    "available",
-    "fragmentation_ratio",
-}
 
 
 def run(test: Callable[[], Awaitable[None]], timeout: float = 20) -> None:
