@@ -448,17 +448,27 @@ def _check_cycles(types: dict[str, Decl], problems: Collector) -> None:
         elif isinstance(decl, Union):
             # A union is satisfiable if any variant is; a cycle only counts when every variant cycles.
             edges[decl.name] = []
-    state: dict[str, int] = {}
+    # Depth-first search with an explicit stack: a chain of thousands of references must not hit
+    # Python's recursion limit (the benchmark's 1000-deep chain did).
+    on_path: dict[str, int] = {}  # name -> its index in `path`
+    done: set[str] = set()
     reported: set[frozenset[str]] = set()
-
-    def visit(name: str, stack: list[str]) -> None:
-        state[name] = 1
-        stack.append(name)
-        for nxt in edges.get(name, []):
-            if nxt not in types:
+    for root in types:
+        if root in done:
+            continue
+        path: list[str] = [root]
+        on_path[root] = 0
+        pending: list[list[str]] = [[n for n in reversed(edges.get(root, [])) if n in types]]
+        while pending:
+            if not pending[-1]:
+                pending.pop()
+                finished = path.pop()
+                del on_path[finished]
+                done.add(finished)
                 continue
-            if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt) :]
+            nxt = pending[-1].pop()
+            if nxt in on_path:
+                cycle = path[on_path[nxt] :]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
@@ -468,14 +478,10 @@ def _check_cycles(types: dict[str, Decl], problems: Collector) -> None:
                         + " -> ".join([*cycle, nxt])
                         + " (make one field optional, nullable or a list)",
                     )
-            elif nxt not in state:
-                visit(nxt, stack)
-        stack.pop()
-        state[name] = 2
-
-    for name in types:
-        if name not in state:
-            visit(name, [])
+            elif nxt not in done:
+                on_path[nxt] = len(path)
+                path.append(nxt)
+                pending.append([n for n in reversed(edges.get(nxt, [])) if n in types])
 
 
 def _resolve_unions(types: dict[str, Decl], problems: Collector) -> None:

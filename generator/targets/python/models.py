@@ -160,9 +160,35 @@ def render_models(
     lines = raw.split("\n")
     while lines and lines[0].startswith("#"):
         lines.pop(0)
-    source = escape_invisible("\n".join(lines).strip() + "\n")
+    source = _drop_rebuilds(escape_invisible("\n".join(lines).strip() + "\n"))
     _check_names(source, defined)
     return source
+
+
+def _drop_rebuilds(source: str) -> str:
+    """Remove datamodel-codegen's module-level `Model.model_rebuild()` calls.
+
+    They force every validator to be built at import, which WireModel defers to first use (defer_build);
+    pydantic resolves the postponed annotations then, when the module is complete, so they are not needed.
+    """
+    tree = ast.parse(source)
+    drop: set[int] = set()
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "model_rebuild"
+            and isinstance(call.func.value, ast.Name)
+        ):
+            drop.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    if not drop:
+        return source
+    lines = source.split("\n")
+    return (
+        "\n".join(line for number, line in enumerate(lines, 1) if number not in drop).rstrip()
+        + "\n"
+    )
 
 
 def _same_name(name: str) -> str:

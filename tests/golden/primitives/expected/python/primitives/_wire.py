@@ -25,6 +25,10 @@ class WireModel(BaseModel):
         populate_by_name=True,
         extra="ignore",
         strict=True,
+        # Validators are built on first use, not at import: a schema with a chain of a thousand
+        # references then imports in well under a second instead of building each model's whole
+        # subtree eagerly (quadratic time and memory, or a RecursionError).
+        defer_build=True,
         use_enum_values=False,
     )
 
