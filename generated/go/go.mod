@@ -1,0 +1,8 @@
+module github.com/flight-core/shared-types/go/v6r-memory
+
+go 1.22
+
+require (
+	github.com/google/uuid v1.4.0
+	github.com/gorilla/websocket v1.5.3
+)

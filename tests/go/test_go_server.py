@@ -1,0 +1,147 @@
+"""The Go server against the Python server: every bad request of tests/python/test_server_rest.py gets the same
+status and error code from both, and the Go server shuts down cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.python.server_fixtures import server_in_thread
+from tests.python.test_server_rest import ALLOCATE, BAD_REQUESTS, GOOD_ALLOCATION, Bad
+
+HERE = Path(__file__).resolve().parent
+GO = shutil.which("go")
+pytestmark = pytest.mark.skipif(GO is None, reason="the Go toolchain is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def request(
+    base: str, method: str, path: str, body: object = None, raw: bytes | None = None
+) -> tuple[int, dict[str, object], dict[str, str]]:
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    url = urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        conn.request(method, "/api/v1" + path, body=data)
+        response = conn.getresponse()
+        payload = json.loads(response.read())
+        return response.status, payload, dict(response.getheaders())
+    finally:
+        conn.close()
+
+
+def prepare(base: str) -> None:
+    assert (
+        request(base, "POST", "/sessions/s1/configure", {"user_id": "u", "vm_size": "small"})[0]
+        == 200
+    )
+    assert request(base, "POST", ALLOCATE, GOOD_ALLOCATION)[0] == 201
+    assert request(base, "POST", "/memory/allocations/alloc-1/free")[0] == 200
+
+
+@pytest.fixture(scope="module")
+def go_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    binary = tmp_path_factory.mktemp("goserver") / "goserver"
+    assert GO is not None
+    subprocess.run([GO, "build", "-o", str(binary), "./cmd/goserver"], cwd=HERE, check=True)
+    port = _free_port()
+    process = subprocess.Popen([str(binary), "-addr", f"127.0.0.1:{port}"], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            request(base, "GET", "/health")
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    try:
+        prepare(base)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def python_server() -> Iterator[str]:
+    with server_in_thread() as base:
+        prepare(base)
+        yield base
+
+
+def _answer(base: str, bad: Bad) -> tuple[int, str, bool]:
+    status, payload, headers = request(base, bad.method, bad.path, bad.body, bad.raw)
+    assert set(payload) == {"error"}, payload
+    problem = payload["error"]
+    assert isinstance(problem, dict)
+    assert (
+        {"code", "message", "timestamp"}
+        <= set(problem)
+        <= {"code", "message", "details", "timestamp"}
+    )
+    return status, str(problem["code"]), bool(headers.get("Allow"))
+
+
+@pytest.mark.parametrize("bad", BAD_REQUESTS, ids=[bad.name for bad in BAD_REQUESTS])
+def test_go_answers_bad_input_like_python(
+    bad: Bad, go_server: tuple[str, subprocess.Popen[bytes]], python_server: str
+) -> None:
+    go = _answer(go_server[0], bad)
+    python = _answer(python_server, bad)
+    assert go == python
+    assert go[:2] == (bad.status, bad.code)
+
+
+def test_generated_cli_calls_the_go_server(
+    go_server: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    assert GO is not None
+    cli = tmp_path / "v6r-cli"
+    module = HERE.parents[1] / "generated" / "go"
+    subprocess.run([GO, "build", "-o", str(cli), "./cmd/v6r-cli"], cwd=module, check=True)
+    url = f"-url={go_server[0]}"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(cli), *args], capture_output=True, text=True, timeout=30)
+
+    assert run("configure").stdout == "Configured v6r-medium VM with 1.0GB memory\n"
+    request(go_server[0], "POST", "/sessions/cli/configure", {"user_id": "u", "vm_size": "small"})
+    allocated = run("allocate", url, "cli", "1MB")
+    assert allocated.returncode == 0 and " 1.0MB vm-heap at offset 0 in cli" in allocated.stdout
+    snapshot = run("snapshot", url, "-json", "cli")
+    assert json.loads(snapshot.stdout)["value"]["used"]["bytes"] == 1024 * 1024
+    assert run("stats", url, "cli").returncode == 0
+    failed = run("free", url, "-json", "alloc-999")
+    assert (
+        failed.returncode == 1
+        and json.loads(failed.stdout)["error"]["code"] == "invalid-allocation"
+    )
+
+
+def test_go_server_stops_on_sigterm(go_server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, process = go_server
+    assert request(base, "GET", "/health")[0] == 200
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
