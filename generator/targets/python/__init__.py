@@ -309,7 +309,7 @@ def build_view(schema: Schema, py: PythonNames, ctx: RenderContext) -> PythonVie
         runtime=runtime,
         service=service,
         service_exports=service_exports,
-        dependencies=("pydantic>=2.10,<3", "typing-extensions>=4.12")
+        dependencies=("pydantic>=2.12,<3", "typing-extensions>=4.12")  # 2.12: Field.exclude_if
         + (("aiohttp>=3.11,<4",) if service is not None else ()),
         exports=tuple(
             sorted(

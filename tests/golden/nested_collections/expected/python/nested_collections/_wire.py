@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any, Self
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    model_serializer,
-)
+from pydantic import BaseModel, ConfigDict
+
+
+def _unset(value: Any) -> bool:
+    return value is None
 
 
 class WireModel(BaseModel):
@@ -32,16 +30,15 @@ class WireModel(BaseModel):
         use_enum_values=False,
     )
 
-    @model_serializer(mode="wrap")
-    def _omit_unset_optionals(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            for name, field in type(self).model_fields.items():
-                if not field.is_required() and getattr(self, name) is None:
-                    data.pop(field.alias if info.by_alias and field.alias else name, None)
-        return data
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Leave out an optional field whose value is None when encoding (a required one that may be
+        null is kept). Set per field before the first build (defer_build): only optional fields pay a
+        check, where a model serializer would run Python for every instance of every model."""
+        super().__pydantic_init_subclass__(**kwargs)
+        for field in cls.model_fields.values():
+            if not field.is_required():
+                field.exclude_if = _unset
 
     @classmethod
     def from_wire(cls, raw: str | bytes) -> Self:
