@@ -1,0 +1,405 @@
+"""The TypeScript target: the npm package `@flight/v6r-memory-types` (types, exact codecs, constants and, for
+the V6R memory service, a REST client, a WebSocket client, utilities and React hooks).
+
+`render` names everything first (naming.py, collisions are SchemaErrors), builds the view model the
+templates print and renders one template per file. The output is formatted as emitted: no formatter runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from generator import render as jinja
+from generator.errors import Collector, Diagnostic, SchemaError
+from generator.ir.model import Alias, Enum_, Record, Schema, Union
+from generator.targets.context import RenderContext
+from generator.targets.typescript import naming
+from generator.targets.typescript.printer import Printer
+
+ROOT = PurePosixPath("typescript")
+FILTERS = {
+    "ts_string": naming.string_literal,
+    "ts_doc": naming.doc_comment,
+    "ts_comment": naming.line_comment,
+    "json_string": naming.json_string,
+}
+
+# What the service runtime (client, socket, utilities, hooks) needs; the same shape as the Python target's.
+RUNTIME_CONSTANTS = (
+    "size_unit_base", "size_units", "size_decimals", "vm_size_bytes", "platform_prefix", "pressure_thresholds",
+)  # fmt: skip
+SERVICE_TYPES = (
+    "AllocateRequest", "AllocationList", "ConfigureRequest", "HealthStatus", "MemoryAllocation",
+    "MemoryError", "MemoryErrorCode", "MemoryPressure", "MemoryStats", "MemoryUpdate", "MemoryUsageSnapshot",
+    "MemorySize", "ServerMessage", "ServiceStatus", "SessionConfiguration", "V6RMemoryConfig", "VmSize",
+    "MemoryPressureAlert", "ErrorMessage",
+)  # fmt: skip
+
+# Values the generated runtime modules export; schema-derived values must not take these names.
+RUNTIME_VALUES = (
+    "parseJson", "readJson", "writeJson", "JsonNumber", "decodeText", "humanReadable", "parseSize", "float32",
+    "memorySize", "usagePercentage", "pressureLevel", "pressureColor", "vmSizeBytes", "defaultMemorySize",
+    "platformFor", "validateV6RConfig", "MemoryEventEmitter", "MemoryClient", "MemorySocket", "memorySocketUrl",
+    "PRESSURE_COLORS",
+)  # fmt: skip
+
+# Colours of the pressure levels, highest level first; the lowest level is always the last one.
+PRESSURE_PALETTE = ("#F44336", "#FF9800", "#FFC107")
+LOW_PRESSURE_COLOR = "#4CAF50"
+
+
+@dataclass(frozen=True)
+class TsField:
+    name: str
+    type: str
+    optional: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class TsDecl:
+    kind: str  # record, enum, union, alias
+    name: str
+    doc: str
+    fields: tuple[TsField, ...] = ()
+    expr: str = ""  # the right-hand side of an enum, union or alias
+    values_name: str = ""  # enums: the exported array of values
+    values: tuple[str, ...] = ()  # enums: value literals
+
+
+@dataclass(frozen=True)
+class TsCodec:
+    type: str
+    decode: str
+    encode: str
+    spec: str
+
+
+@dataclass(frozen=True)
+class TsConstant:
+    name: str
+    annotation: str
+    literal: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class TsSegment:
+    literal: str  # a string literal, or "" for a parameter
+    param: str
+
+
+@dataclass(frozen=True)
+class TsEndpoint:
+    method_name: str
+    doc: str
+    http_method: str
+    segments: tuple[TsSegment, ...]
+    params: tuple[tuple[str, str], ...]  # (name, type)
+    body_type: str | None
+    body_spec: str | None
+    response_type: str
+    response_spec: str
+
+
+@dataclass(frozen=True)
+class TsMessage:
+    tag: str
+    type: str
+
+
+@dataclass(frozen=True)
+class TsService:
+    endpoints: tuple[TsEndpoint, ...]
+    base_path: str
+    ws_path: str
+    discriminator: str
+    server_union: str
+    server_spec: str
+    server_messages: tuple[TsMessage, ...]
+    client_tags: dict[str, str]  # subscribe, unsubscribe, ping -> tag literal
+    error_code_invalid: str
+    error_code_internal: str
+    pressure_colors: tuple[tuple[str, str], ...]  # (level literal, colour literal)
+    lowest_pressure: str
+    vm_sizes: tuple[str, ...]
+    imports: tuple[str, ...]  # types client.ts names directly
+    server_tags: dict[str, str]  # update, alert, error -> tag literal
+    discriminator_prop: str
+
+
+@dataclass(frozen=True)
+class TypeScriptView:
+    header: str
+    package: str
+    version: str
+    description: str
+    title: str
+    decls: tuple[TsDecl, ...]
+    codecs: tuple[TsCodec, ...]
+    specs: tuple[tuple[str, str], ...]  # (type name literal, spec)
+    constants: tuple[TsConstant, ...]
+    constant_imports: tuple[str, ...]
+    result_type: str  # what decoders return: MemoryResult or DecodeResult
+    error_type: str
+    has_errors_result: bool
+    service: TsService | None
+
+
+def _names(schema: Schema) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
+    """Type names, property names and per-type codec value names, with every collision reported."""
+    problems = Collector()
+    types = naming.Namer("types", problems)
+    for name in naming.GENERATED_NAMES:
+        types.reserve(name, name)
+    values = naming.Namer("values", problems)
+    for name in RUNTIME_VALUES:
+        values.reserve(name, name)
+    type_names = {
+        d.name: types.claim(naming.type_name(d.name), d.name, d.location) for d in schema.types
+    }
+    fields: dict[tuple[str, str], str] = {}
+    value_names: dict[str, str] = {}
+    for d in schema.types:
+        ts = type_names[d.name]
+        value_names["decode:" + d.name] = values.claim(
+            naming.value_name("decode", ts), d.name, d.location
+        )
+        value_names["encode:" + d.name] = values.claim(
+            naming.value_name("encode", ts), d.name, d.location
+        )
+        if isinstance(d, Enum_):
+            value_names["values:" + d.name] = values.claim(
+                naming.value_name(ts, "values"), d.name, d.location
+            )
+        if isinstance(d, Record):
+            scope = naming.Namer(f"interface {ts}", problems)
+            for f in d.fields:
+                fields[(d.name, f.name)] = scope.claim(
+                    naming.field_name(f.name), f.name, f.location
+                )
+    for c in schema.constants:
+        value_names["const:" + c.name] = values.claim(
+            naming.constant_name(c.name), c.name, c.location
+        )
+    problems.raise_if_any()
+    return type_names, fields, value_names
+
+
+def _decls(schema: Schema, printer: Printer, type_names: dict[str, str], fields, values) -> tuple[TsDecl, ...]:  # type: ignore[no-untyped-def]
+    out = []
+    for d in schema.types:
+        ts = type_names[d.name]
+        text = d.description + ("\n@deprecated" if d.deprecated else "")
+        if isinstance(d, Record):
+            members = tuple(
+                TsField(
+                    fields[(d.name, f.name)],
+                    (
+                        naming.string_literal(f.const)
+                        if f.const is not None
+                        else printer.type_expr(f.type)
+                    ),
+                    not f.required,
+                    naming.doc_comment(
+                        f.description + ("\n@deprecated" if f.deprecated else ""), "  "
+                    ),
+                )
+                for f in d.fields
+            )
+            out.append(TsDecl("record", ts, naming.doc_comment(text), fields=members))
+        elif isinstance(d, Enum_):
+            literals = tuple(naming.string_literal(v.value) for v in d.values)
+            out.append(
+                TsDecl(
+                    "enum", ts, naming.doc_comment(text), expr=" | ".join(literals) or "never",
+                    values_name=values["values:" + d.name], values=literals,
+                )
+            )  # fmt: skip
+        elif isinstance(d, Union):
+            expr = " | ".join(type_names[v.record] for v in d.variants)
+            out.append(TsDecl("union", ts, naming.doc_comment(text), expr=expr))
+        else:
+            assert isinstance(d, Alias)
+            out.append(
+                TsDecl("alias", ts, naming.doc_comment(text), expr=printer.type_expr(d.target))
+            )
+    return tuple(out)
+
+
+def _service(schema: Schema, printer: Printer, type_names: dict[str, str]) -> TsService | None:
+    if schema.http is None or schema.websocket is None or schema.errors is None:
+        return None
+    present = [c for c in RUNTIME_CONSTANTS if schema.constant(c) is not None]
+    missing_types = [t for t in SERVICE_TYPES if type_names.get(t) != t]
+    if not present and missing_types:
+        return None  # another service: its types and codecs only
+    missing = [c for c in RUNTIME_CONSTANTS if c not in present] + missing_types
+    codes = {c.code for c in schema.errors.codes}
+    missing += [f"error code {c}" for c in ("invalid-request", "internal-error") if c not in codes]
+    if missing:
+        location = (
+            schema.http.endpoints[0].location if schema.http.endpoints else schema.types[0].location
+        )
+        message = f"the TypeScript service runtime also needs: {', '.join(missing)}"
+        raise SchemaError([Diagnostic(location, message)])
+    endpoints = []
+    for e in schema.http.endpoints:
+        segments = []
+        for i, piece in enumerate(e.path.split("{")):
+            if i == 0:
+                segments.append(TsSegment(naming.string_literal(piece), ""))
+                continue
+            param, rest = piece.split("}", 1)
+            segments.append(TsSegment("", naming.field_name(param)))
+            if rest:
+                segments.append(TsSegment(naming.string_literal(rest), ""))
+        endpoints.append(
+            TsEndpoint(
+                method_name=naming.value_name(e.name),
+                doc=naming.doc_comment(e.description, "  "),
+                http_method=naming.string_literal(e.method.value),
+                segments=tuple(segments),
+                params=tuple((naming.field_name(p.name), "string") for p in e.params),
+                body_type=printer.type_expr(e.request) if e.request is not None else None,
+                body_spec=printer.spec(e.request) if e.request is not None else None,
+                response_type=printer.type_expr(e.response),
+                response_spec=printer.spec(e.response),
+            )
+        )
+    server = schema.decl(schema.websocket.server)
+    client = schema.decl(schema.websocket.client)
+    assert isinstance(server, Union) and isinstance(client, Union)
+    client_tags = {v.record: naming.string_literal(v.tag) for v in client.variants}
+    server_tags = {v.record: naming.string_literal(v.tag) for v in server.variants}
+    wanted = {"subscribe": "MemorySubscribe", "unsubscribe": "MemoryUnsubscribe", "ping": "Ping"}
+    absent = [record for record in wanted.values() if record not in client_tags]
+    if absent:
+        raise SchemaError(
+            [
+                Diagnostic(
+                    client.location, f"the WebSocket client needs messages: {', '.join(absent)}"
+                )
+            ]
+        )
+    thresholds = schema.constant("pressure_thresholds")
+    assert thresholds is not None
+    levels = [t["level"] for t in thresholds.value]
+    colors = tuple(
+        (naming.string_literal(level), naming.string_literal(
+            LOW_PRESSURE_COLOR if i == len(levels) - 1 else PRESSURE_PALETTE[min(i, len(PRESSURE_PALETTE) - 1)]
+        ))
+        for i, level in enumerate(levels)
+    )  # fmt: skip
+    vm = schema.decl("VmSize")
+    assert isinstance(vm, Enum_)
+    return TsService(
+        endpoints=tuple(endpoints),
+        base_path=naming.string_literal(schema.http.base_path),
+        ws_path=naming.string_literal(schema.http.base_path + schema.websocket.path),
+        discriminator=naming.string_literal(server.discriminator),
+        server_union=type_names[server.name],
+        server_spec=printer.decl_spec(server.name),
+        server_messages=tuple(
+            TsMessage(naming.string_literal(v.tag), type_names[v.record]) for v in server.variants
+        ),
+        client_tags={key: client_tags[record] for key, record in wanted.items()},
+        error_code_invalid=naming.string_literal("invalid-request"),
+        error_code_internal=naming.string_literal("internal-error"),
+        pressure_colors=colors,
+        lowest_pressure=naming.string_literal(levels[-1]),
+        vm_sizes=tuple(naming.string_literal(v.value) for v in vm.values),
+        imports=tuple(sorted(printer.used)),
+        server_tags={
+            key: server_tags[record]
+            for key, record in (
+                ("update", "MemoryUpdate"),
+                ("alert", "MemoryPressureAlert"),
+                ("error", "ErrorMessage"),
+            )
+        },
+        discriminator_prop=naming.field_name(server.discriminator),
+    )
+
+
+def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
+    type_names, fields, values = _names(schema)
+    printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
+    decls = _decls(schema, printer, type_names, fields, values)
+    codecs = tuple(
+        TsCodec(
+            type_names[d.name], values["decode:" + d.name], values["encode:" + d.name],
+            naming.string_literal(type_names[d.name]),  # a type name is a Spec referring to that type
+        )
+        for d in schema.types
+    )  # fmt: skip
+    specs = tuple(
+        (naming.string_literal(type_names[d.name]), printer.decl_spec(d.name)) for d in schema.types
+    )
+    constant_printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
+    constants = tuple(
+        TsConstant(
+            values["const:" + c.name],
+            constant_printer.type_expr(c.type),
+            constant_printer.literal(c.type, c.value),
+            naming.doc_comment(c.description),
+        )
+        for c in schema.constants
+    )
+    service = _service(
+        schema, Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)]), type_names
+    )
+    return TypeScriptView(
+        header=ctx.header_line,
+        package=naming.json_string(schema.packages.typescript),
+        version=naming.json_string(schema.version),
+        description=naming.json_string(schema.description),
+        title=naming.comment_text(schema.title),
+        decls=decls,
+        codecs=codecs,
+        specs=specs,
+        constants=constants,
+        constant_imports=tuple(
+            sorted(constant_printer.used | {d.name for d in decls if d.kind == "enum"})
+        ),
+        result_type="MemoryResult" if service is not None else "DecodeResult",
+        error_type=(
+            type_names[schema.errors.type]
+            if service is not None and schema.errors
+            else "DecodeError"
+        ),
+        has_errors_result=service is not None,
+        service=service,
+    )
+
+
+def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
+    view = build_view(schema, ctx)
+    env = jinja.environment("typescript", FILTERS)
+
+    def ts(template: str) -> str:
+        with ctx.timed("typescript.templates"):
+            return jinja.render(env, template, v=view)
+
+    files = {
+        ROOT / "package.json": ts("package.json.j2"),
+        ROOT / "tsconfig.json": ts("tsconfig.json.j2"),
+        ROOT / "README.md": ts("README.md.j2"),
+        ROOT / "src/types.ts": ts("types.ts.j2"),
+        ROOT / "src/codec.ts": ts("codec.ts.j2"),
+        ROOT / "src/constants.ts": ts("constants.ts.j2"),
+        ROOT / "src/index.ts": ts("index.ts.j2"),
+    }
+    if view.service is not None:
+        files[ROOT / "src/client.ts"] = ts("client.ts.j2")
+        files[ROOT / "src/ws.ts"] = ts("ws.ts.j2")
+        files[ROOT / "src/utils/v6r-integration.ts"] = ts("v6r-integration.ts.j2")
+        files[ROOT / "src/react/hooks.ts"] = ts("hooks.ts.j2")
+        files[ROOT / "src/react/index.ts"] = ts("react-index.ts.j2")
+    return files
+
+
+def check(schema: Schema) -> None:
+    """TypeScript's naming alone: raises SchemaError listing every collision."""
+    _names(schema)

@@ -1,0 +1,186 @@
+// Codecs of the generated package: 64-bit edges, unknown fields, precise error paths, round trips.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  decodeMemorySize, decodeMemoryUpdate, decodeMemoryAllocation, decodeServerMessage, decodeMemoryStats,
+  decodeConfigureRequest, decodePlatformProfile, decodeMemoryError, encodeMemorySize, encodeMemoryUpdate,
+  encodeMemoryAllocation, encodeMemoryStats, encodePlatformProfile, encodeServiceStatus, decodeServiceStatus,
+  float32, humanReadable, parseSize, usagePercentage, pressureLevel, pressureColor, platformFor,
+  defaultMemorySize, validateV6RConfig, MemoryEventEmitter, parseJson, PLATFORM_PROFILES, VM_SIZE_BYTES,
+  type MemoryResult, type MemoryUsageSnapshot,
+} from "@flight/v6r-memory-types";
+
+function ok<T>(result: MemoryResult<T>): T {
+  if (result.tag === "err") assert.fail(`expected ok, got ${result.val.message}`);
+  return result.val;
+}
+function err<T>(result: MemoryResult<T>): string {
+  if (result.tag === "ok") assert.fail("expected an error");
+  assert.equal(result.val.code, "invalid-request");
+  return result.val.message;
+}
+
+const SEED_UPDATE = `{
+  "type": "memory_update",
+  "session_id": "session-123",
+  "snapshot": {
+    "timestamp": 1640995200000,
+    "session_id": "session-123",
+    "platform": "v6r-medium",
+    "total": {"bytes": 1073741824, "human_readable": "1.0GB"},
+    "used": {"bytes": 536870912, "human_readable": "512.0MB"},
+    "available": {"bytes": 536870912, "human_readable": "512.0MB"},
+    "fragmentation_ratio": 0.05
+  },
+  "timestamp": 1640995200000
+}`;
+
+test("u64 edges decode exactly and encode back to the same text", () => {
+  for (const text of ["0", "9007199254740991", "9007199254740993", "18446744073709551615"]) {
+    const size = ok(decodeMemorySize(`{"bytes": ${text}, "human_readable": "x"}`));
+    assert.equal(typeof size.bytes, "bigint");
+    assert.equal(size.bytes, BigInt(text));
+    assert.equal(encodeMemorySize(size), `{"bytes":${text},"human_readable":"x"}`);
+  }
+});
+
+test("u64 out of range, negative, fractional, exponent and string are precise errors", () => {
+  const cases: [string, string][] = [
+    ["18446744073709551616", "bytes: expected unsigned integer from 0 to 18446744073709551615"],
+    ["-1", "bytes: expected unsigned integer from 0 to 18446744073709551615"],
+    ["1.0", "bytes: expected unsigned integer"],
+    ["1e3", "bytes: expected unsigned integer"],
+    ['"1"', "bytes: expected unsigned integer"],
+    ["null", "bytes: expected unsigned integer"],
+  ];
+  for (const [value, message] of cases) {
+    assert.equal(err(decodeMemorySize(`{"bytes": ${value}, "human_readable": "x"}`)), message);
+  }
+});
+
+test("the seed's memory_update decodes key for key and round-trips", () => {
+  const update = ok(decodeMemoryUpdate(SEED_UPDATE));
+  assert.equal(update.sessionId, "session-123");
+  assert.equal(update.snapshot.timestamp, 1640995200000n);
+  assert.equal(update.snapshot.used.humanReadable, "512.0MB");
+  assert.equal(update.snapshot.fragmentationRatio, 0.05);
+  assert.deepEqual(JSON.parse(encodeMemoryUpdate(update)), JSON.parse(SEED_UPDATE));
+  const again = ok(decodeMemoryUpdate(encodeMemoryUpdate(update)));
+  assert.deepEqual(again, update);
+});
+
+test("nested errors name the full path", () => {
+  const bad = SEED_UPDATE.replace('"bytes": 1073741824', '"bytes": "big"');
+  assert.equal(err(decodeMemoryUpdate(bad)), "snapshot.total.bytes: expected unsigned integer");
+  const missing = SEED_UPDATE.replace('"platform": "v6r-medium",', "");
+  assert.equal(err(decodeMemoryUpdate(missing)), "snapshot.platform: missing required field");
+  const wrongType = SEED_UPDATE.replace('"type": "memory_update"', '"type": "memory_updated"');
+  assert.equal(err(decodeMemoryUpdate(wrongType)), 'type: expected "memory_update"');
+  assert.equal(err(decodeMemoryUpdate("[]")), "$: expected object");
+  assert.match(err(decodeMemoryUpdate("{")), /^\$: invalid JSON: /);
+  assert.match(err(decodeMemoryUpdate('{"a": 1,}')), /^\$: invalid JSON: /);
+  assert.match(err(decodeMemoryUpdate(SEED_UPDATE + " x")), /^\$: invalid JSON: unexpected data/);
+  const badRatio = SEED_UPDATE.replace("0.05", "1e39");
+  assert.equal(err(decodeMemoryUpdate(badRatio)), "snapshot.fragmentation_ratio: number out of range");
+  const badId = SEED_UPDATE.replace('"session_id": "session-123",\n  "snapshot"', '"session_id": "bad id!",\n  "snapshot"');
+  assert.equal(err(decodeMemoryUpdate(badId)), "session_id: expected a string matching ^[A-Za-z0-9._:-]+$");
+  const empty = SEED_UPDATE.replace('"session_id": "session-123",\n  "snapshot"', '"session_id": "",\n  "snapshot"');
+  assert.equal(err(decodeMemoryUpdate(empty)), "session_id: expected at least 1 characters");
+  assert.equal(err(decodeMemoryUpdate(`{"type": "memory_update", "session_id": "s", "snapshot": 1, "timestamp": 1}`)), "snapshot: expected object");
+});
+
+test("unknown fields are ignored; optional fields accept absent and null and are omitted when unset", () => {
+  const base = `"id": "alloc-1", "session_id": "s", "size": {"bytes": 64, "human_readable": "64B"}, "purpose": "vm-heap", "offset": 0, "allocated_at": 5`;
+  const a = ok(decodeMemoryAllocation(`{${base}, "surprise": {"deep": [1, 2]}}`));
+  assert.equal("freedAt" in a, false);
+  assert.equal(encodeMemoryAllocation(a).includes("freed_at"), false);
+  const b = ok(decodeMemoryAllocation(`{${base}, "freed_at": null}`));
+  assert.equal("freedAt" in b, false);
+  const c = ok(decodeMemoryAllocation(`{${base}, "freed_at": 18446744073709551615}`));
+  assert.equal(c.freedAt, 18446744073709551615n);
+  assert.ok(encodeMemoryAllocation(c).includes('"freed_at":18446744073709551615'));
+});
+
+test("unknown enum values are rejected with their path; unknown message types are an error, not a crash", () => {
+  const base = `"id": "alloc-1", "session_id": "s", "size": {"bytes": 64, "human_readable": "64B"}, "offset": 0, "allocated_at": 5`;
+  assert.match(err(decodeMemoryAllocation(`{${base}, "purpose": "gpu"}`)), /^purpose: expected one of "vm-heap", /);
+  assert.match(err(decodeServerMessage(`{"type": "memory_future", "x": 1}`)), /^type: expected one of "memory_update", /);
+  assert.equal(err(decodeServerMessage(`{"x": 1}`)), "type: missing required field");
+  assert.match(err(decodeConfigureRequest(`{"user_id": "u", "vm_size": "huge"}`)), /^vm_size: expected one of "small", "medium", "large"$/);
+});
+
+test("lists, unions, u32 and float32 fields", () => {
+  const stats = ok(decodeMemoryStats(`{"total_allocations": 3, "active_allocations": 1, "peak_memory": {"bytes": 1, "human_readable": "1B"},
+    "current_memory": {"bytes": 1, "human_readable": "1B"}, "average_allocation_size": {"bytes": 1, "human_readable": "1B"},
+    "usage_by_purpose": [{"purpose": "temporary", "size": {"bytes": 1, "human_readable": "1B"}}], "efficiency_ratio": 0.5714285714285714}`));
+  assert.match(encodeMemoryStats(stats), /"efficiency_ratio":0\.5714286/);
+  assert.equal(err(decodeMemoryStats(encodeMemoryStats(stats).replace('"purpose":"temporary"', '"purpose":7'))), "usage_by_purpose[0].purpose: expected one of \"vm-heap\", \"component-stack\", \"asset-cache\", \"jit-code-cache\", \"system-reserved\", \"wasm-linear\", \"network-buffers\", \"temporary\"");
+  const profile = ok(decodePlatformProfile(`{"tag": "psp", "val": {"bytes": 67108864, "human_readable": "64.0MB"}}`));
+  assert.deepEqual(profile, PLATFORM_PROFILES[1]);
+  assert.equal(encodePlatformProfile(profile), `{"tag":"psp","val":{"bytes":67108864,"human_readable":"64.0MB"}}`);
+  const status = `{"version":"1","uptime_ms":5,"sessions":4294967295,"active_allocations":0,"websocket_clients":0}`;
+  assert.equal(encodeServiceStatus(ok(decodeServiceStatus(status))), status);
+  assert.equal(err(decodeServiceStatus(status.replace("4294967295", "4294967296"))), "sessions: expected unsigned integer from 0 to 4294967295");
+  assert.equal(err(decodeMemoryError(`{"code": "nope", "message": "m", "timestamp": 1}`)).startsWith("code: expected one of"), true);
+});
+
+test("float32 is the shortest decimal that round-trips through Math.fround", () => {
+  assert.equal(float32(1 - 3 / 7), 0.5714286);
+  assert.equal(float32(0.05), 0.05);
+  assert.equal(float32(0.1), 0.1);
+  assert.equal(float32(1 / 3), 0.33333334);
+});
+
+test("the JSON parser keeps number text and refuses what JSON.parse refuses", () => {
+  const parsed = parseJson(`{"a": [18446744073709551615, -0.5e-3, "\\u00e9\\n"], "__proto__": true}`);
+  assert.ok(parsed instanceof Map);
+  for (const bad of ["", "01", "[1,]", "{'a': 1}", "\"\u0001\"", "NaN", "tru", "[1 2]", "\"\\x\""]) {
+    assert.throws(() => parseJson(bad), SyntaxError, bad);
+    assert.throws(() => JSON.parse(bad), SyntaxError, bad);
+  }
+});
+
+test("sizes, usage and pressure follow the schema's rules", () => {
+  assert.equal(humanReadable(0n), "0B");
+  assert.equal(humanReadable(512), "512B");
+  assert.equal(humanReadable(1023n), "1023B");
+  assert.equal(humanReadable(1024n), "1.0KB");
+  assert.equal(humanReadable(1280n), "1.3KB");
+  assert.equal(humanReadable(1048575n), "1024.0KB");
+  assert.equal(humanReadable(1n << 30n), "1.0GB");
+  assert.equal(humanReadable(536870912n), "512.0MB");
+  assert.equal(humanReadable(18446744073709551615n), "16777216.0TB");
+  assert.equal(parseSize("1.5GB"), 1610612736n);
+  assert.equal(parseSize("512mb"), 536870912n);
+  assert.equal(parseSize("100"), 100n);
+  assert.equal(parseSize("100B"), 100n);
+  assert.equal(parseSize("1.5XB"), undefined);
+  assert.equal(usagePercentage(1n, 3n), 100 / 3);
+  assert.equal(usagePercentage(0n, 0n), 0);
+  assert.equal(usagePercentage(18446744073709551615n, 18446744073709551615n), 100);
+  assert.equal(usagePercentage(1n, 18446744073709551615n), 100 / 18446744073709551615);
+  assert.equal(pressureLevel(95), "critical");
+  assert.equal(pressureLevel(94.99), "high");
+  assert.equal(pressureLevel(85), "high");
+  assert.equal(pressureLevel(70), "medium");
+  assert.equal(pressureLevel(69.9), "low");
+  assert.equal(pressureColor("critical"), "#F44336");
+  assert.equal(pressureColor("low"), "#4CAF50");
+  assert.equal(platformFor("medium"), "v6r-medium");
+  assert.deepEqual(defaultMemorySize("medium"), { bytes: 1073741824n, humanReadable: "1.0GB" });
+  assert.equal(VM_SIZE_BYTES["large"], 2147483648n);
+});
+
+test("config validation and the event emitter", () => {
+  assert.equal(validateV6RConfig({ sessionId: "session-123", userId: "user-456", vmSize: "medium" }).tag, "ok");
+  const bad = validateV6RConfig({ sessionId: "bad id", userId: "user-456", vmSize: "medium" });
+  assert.equal(bad.tag === "err" && bad.val.message, "session_id: expected a string matching ^[A-Za-z0-9._:-]+$");
+  const emitter = new MemoryEventEmitter<MemoryUsageSnapshot | null>();
+  const seen: unknown[] = [];
+  const off = emitter.subscribe((e) => seen.push(e));
+  emitter.emit(null);
+  off();
+  emitter.emit(null);
+  assert.equal(seen.length, 1);
+  assert.equal(emitter.size, 0);
+});

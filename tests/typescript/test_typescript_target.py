@@ -1,0 +1,121 @@
+"""The TypeScript target on every golden schema: the generated package passes tsc --strict (with
+exactOptionalPropertyTypes and noUncheckedIndexedAccess), hostile strings read back exactly, and names that
+collide only in TypeScript are errors naming both places.
+
+Needs the npm packages of tests/typescript (installed here from the committed lock when missing).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import pipeline
+from generator.errors import SchemaError
+from generator.targets import typescript
+from generator.targets.context import RenderContext
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE.parent / "golden"
+CASES = sorted(
+    p.parent.name for p in GOLDEN.glob("*/schema.yaml") if not (p.parent / "error.txt").exists()
+)
+BIN = HERE / "node_modules" / ".bin"
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    if not (BIN / "tsc").exists():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True
+        )
+    return HERE / "node_modules"
+
+
+def write_case(schema_file: Path, out: Path) -> Path:
+    schema = pipeline.load_schema(schema_file, "schema.yaml")
+    files = typescript.render(schema, RenderContext("schema.yaml"))
+    for rel, text in files.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return out / typescript.ROOT
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_case_type_checks(case: str, tmp_path: Path, node_modules: Path) -> None:
+    package = write_case(GOLDEN / case / "schema.yaml", tmp_path)
+    result = subprocess.run(
+        [str(BIN / "tsc"), "-p", str(package / "tsconfig.json"), "--noEmit",
+         "--typeRoots", str(node_modules / "@types")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bundled_schema_type_checks(tmp_path: Path, node_modules: Path) -> None:
+    from generator import resources
+
+    package = write_case(resources.default_schema(), tmp_path)
+    assert (package / "src/react/hooks.ts").exists()
+    result = subprocess.run(
+        [str(BIN / "tsc"), "-p", str(package / "tsconfig.json"), "--noEmit",
+         "--typeRoots", str(node_modules / "@types")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hostile_strings_read_back_exactly(tmp_path: Path, node_modules: Path) -> None:
+    case = GOLDEN / "hostile_strings"
+    expected = yaml.safe_load((case / "schema.yaml").read_text(encoding="utf-8"))
+    package = write_case(case / "schema.yaml", tmp_path)
+    script = tmp_path / "print.ts"
+    script.write_text(
+        'import { hostileValues, HOSTILE_TEXT, HOSTILE_LIST, decodeHolder, encodeHolder } from "'
+        + (package / "src/index.ts").as_posix()
+        + '";\n'
+        "const holder = decodeHolder(encodeHolder({ choice: hostileValues[1]! }));\n"
+        "console.log(JSON.stringify({ values: hostileValues, text: HOSTILE_TEXT, list: HOSTILE_LIST,"
+        " roundTrip: holder.tag === 'ok' ? holder.val.choice : null,"
+        " defaulted: holder.tag === 'ok' ? holder.val.text : null }));\n",
+        encoding="utf-8",
+    )
+    bundle = tmp_path / "print.mjs"
+    subprocess.run(
+        [str(BIN / "esbuild"), str(script), "--bundle", "--platform=node", "--format=esm",
+         f"--outfile={bundle}", "--log-level=warning"],
+        check=True,
+    )  # fmt: skip
+    out = json.loads(
+        subprocess.run(["node", str(bundle)], capture_output=True, text=True, check=True).stdout
+    )
+    assert out["values"] == expected["types"]["Hostile"]["enum"]
+    assert out["text"] == expected["constants"]["hostile_text"]["value"]
+    assert out["list"] == expected["constants"]["hostile_list"]["value"]
+    assert out["roundTrip"] == expected["types"]["Hostile"]["enum"][1]
+    assert out["defaulted"] == expected["types"]["Holder"]["properties"]["text"]["default"]
+    for path in (package / "src").rglob("*.ts"):
+        text = path.read_text(encoding="utf-8")
+        assert not any(ch in text for ch in "\u2028\u2029\u202e\u2066\x00"), path
+
+
+def test_typescript_only_collision_names_both_places(tmp_path: Path) -> None:
+    schema_file = tmp_path / "schema.yaml"
+    schema_file.write_text(
+        "v6r: 1\nname: clash\ntitle: Clash\nversion: 1.0.0\ndescription: Fields that meet in camelCase.\n"
+        "types:\n  Thing:\n    description: A thing.\n    type: object\n    properties:\n"
+        "      x1: {type: string, description: One.}\n      x_1: {type: string, description: Other.}\n"
+        "    required: [x1]\n",
+        encoding="utf-8",
+    )
+    schema = pipeline.load_schema(schema_file, "schema.yaml")
+    with pytest.raises(SchemaError) as raised:
+        typescript.check(schema)
+    message = str(raised.value)
+    assert "'x_1' and 'x1' (at schema.yaml:11:7)" in message and "'x1'" in message
+    assert "schema.yaml:12:7" in message
