@@ -17,6 +17,7 @@ from generator.ir.model import Alias, Enum_, Record, Ref, Schema, Union
 from generator.targets.context import RenderContext
 from generator.targets.go import naming
 from generator.targets.go.gotypes import GoTypes
+from generator.targets.service import SERVICE_TYPES
 
 ROOT = PurePosixPath("go")
 FILTERS = {
@@ -46,12 +47,6 @@ RUNTIME_CONSTANTS = (
     "platform_prefix",
     "pressure_thresholds",
 )
-SERVICE_TYPES = (
-    "AllocateRequest", "AllocationList", "ConfigureRequest", "MemoryAllocation", "MemoryError",
-    "MemoryErrorCode", "MemoryLimits", "MemoryPressure", "MemoryPurpose", "MemoryStats",
-    "MemoryUsageSnapshot", "PurposeUsage", "SessionConfiguration", "V6RMemoryConfig", "VmSize",
-    "MemorySize", "PressureThreshold",
-)  # fmt: skip
 # api.go, websocket.go and client.go also use these by name.
 HTTP_TYPES = (
     "HealthStatus", "ServiceStatus", "MemorySubscribe", "MemoryUnsubscribe", "Ping", "MemoryUpdate",

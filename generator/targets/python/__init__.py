@@ -19,6 +19,7 @@ from generator.targets.python.literals import Printer
 from generator.targets.python.models import render_models
 from generator.targets.python.names import PythonNames, assign
 from generator.targets.python.naming import SERVICE_MODULES
+from generator.targets.service import SERVICE_TYPES
 
 ROOT = PurePosixPath("python")
 FILTERS = {
@@ -182,12 +183,6 @@ def _runtime(schema: Schema, names: dict[str, str]) -> PyRuntime | None:
 
 # The runtime templates (pool, server, client, cli) implement the V6R memory service and use its types by
 # name; a schema that has http and websocket sections must define them all.
-SERVICE_TYPES = (
-    "AllocateRequest", "AllocationList", "ConfigureRequest", "HealthStatus", "MemoryAllocation",
-    "MemoryError", "MemoryErrorCode", "MemoryLimits", "MemoryPressure", "MemoryPurpose", "MemoryStats",
-    "MemoryUpdate", "MemoryUsageSnapshot", "PurposeUsage", "ServiceStatus", "SessionConfiguration",
-    "V6RMemoryConfig", "VmSize",
-)  # fmt: skip
 
 
 def _service(schema: Schema, py: PythonNames, printer: Printer) -> PyService | None:

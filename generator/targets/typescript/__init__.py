@@ -14,6 +14,7 @@ from generator import render as jinja
 from generator.errors import Collector, Diagnostic, SchemaError
 from generator.ir.model import Alias, Enum_, Record, Schema, Union
 from generator.targets.context import RenderContext
+from generator.targets.service import SERVICE_TYPES
 from generator.targets.typescript import naming
 from generator.targets.typescript.printer import Printer
 
@@ -28,12 +29,6 @@ FILTERS = {
 # What the service runtime (client, socket, utilities, hooks) needs; the same shape as the Python target's.
 RUNTIME_CONSTANTS = (
     "size_unit_base", "size_units", "size_decimals", "vm_size_bytes", "platform_prefix", "pressure_thresholds",
-)  # fmt: skip
-SERVICE_TYPES = (
-    "AllocateRequest", "AllocationList", "ConfigureRequest", "HealthStatus", "MemoryAllocation",
-    "MemoryError", "MemoryErrorCode", "MemoryPressure", "MemoryStats", "MemoryUpdate", "MemoryUsageSnapshot",
-    "MemorySize", "ServerMessage", "ServiceStatus", "SessionConfiguration", "V6RMemoryConfig", "VmSize",
-    "MemoryPressureAlert", "ErrorMessage",
 )  # fmt: skip
 
 # Values the generated runtime modules export; schema-derived values must not take these names.
