@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from generator.errors import Collector, Location
+from generator.targets import scope
 
 # Go's keywords and predeclared identifiers: only an unexported name could clash with them, and the package
 # name is the one lower-case name the schema chooses.
@@ -241,52 +241,14 @@ def package_name(name: str) -> str:
     return name + "_" if name in KEYWORDS or name in PREDECLARED else name
 
 
-class Namer:
-    """Hands out names within one scope and reports collisions with both locations."""
-
-    def __init__(
-        self, scope: str, problems: Collector, reserved: frozenset[str] = frozenset()
-    ) -> None:
-        self.scope = scope
-        self.problems = problems
-        self.reserved = reserved
-        self.taken: dict[str, tuple[str, Location]] = {}
-
-    def claim(self, go: str, original: str, location: Location) -> str:
-        if go in self.reserved:
-            self.problems.error(
-                location,
-                f"{original!r} is named {go!r} in Go {self.scope}, which the generated code defines "
-                "itself; rename it in the schema",
-            )
-        elif go in self.taken:
-            other, other_loc = self.taken[go]
-            self.problems.error(
-                location,
-                f"{original!r} and {other!r} (at {other_loc}) are both named {go!r} in Go "
-                f"{self.scope}; rename one in the schema",
-            )
-        else:
-            self.taken[go] = (original, location)
-        return go
+class Namer(scope.Namer):
+    language = "Go"
 
 
 # -- escaping: one function per output context -------------------------------------------------------
 
-_BIDI = frozenset(
-    chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
-)
 
-
-def _invisible(ch: str) -> bool:
-    """Characters that must never appear raw in generated source: controls, separators, bidi and format
-    characters, unassigned and private-use code points, and every space but the ASCII one."""
-    if ch == " ":
-        return False
-    return ch in _BIDI or unicodedata.category(ch) in (
-        "Cc", "Cf", "Zl", "Zp", "Zs", "Cs", "Co", "Cn",
-    )  # fmt: skip
-
+_invisible = scope.invisible
 
 _SIMPLE = {
     "\a": "\\a",

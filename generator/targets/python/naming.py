@@ -12,7 +12,7 @@ import keyword
 import re
 import unicodedata
 
-from generator.errors import Collector, Location
+from generator.targets import scope
 
 # Names the generated modules define or import at module level; a class with one of these names would
 # shadow it. Checked against the templates' imports by tests/generator/test_python_naming.py.
@@ -125,38 +125,14 @@ def constant_name(name: str) -> str:
     return "_".join(w.upper() for w in _words(name))
 
 
-class Namer:
-    """Hands out names within one scope (a module, a class) and reports collisions with both locations."""
-
-    def __init__(self, scope: str, problems: Collector) -> None:
-        self.scope = scope
-        self.problems = problems
-        self.taken: dict[str, tuple[str, Location]] = {}
-
-    def claim(self, python: str, original: str, location: Location) -> str:
-        if python in self.taken:
-            other, other_loc = self.taken[python]
-            self.problems.error(
-                location,
-                f"{original!r} and {other!r} (at {other_loc}) are both named {python!r} in Python "
-                f"{self.scope}; rename one in the schema",
-            )
-        else:
-            self.taken[python] = (original, location)
-        return python
+class Namer(scope.Namer):
+    language = "Python"
 
 
 # -- escaping: one function per output context -------------------------------------------------------
 
-_BIDI = frozenset(
-    chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
-)
 
-
-def _invisible(ch: str) -> bool:
-    """Characters that must never appear raw in generated source: controls, line/paragraph separators,
-    bidi overrides and other format characters (a reader cannot see them; some end a line)."""
-    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+_invisible = scope.invisible
 
 
 def string_literal(text: str) -> str:

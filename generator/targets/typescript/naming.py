@@ -10,9 +10,8 @@ error naming both places; nothing is renamed silently to make room.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from generator.errors import Collector, Location
+from generator.targets import scope
 
 KEYWORDS = frozenset(
     [
@@ -243,42 +242,14 @@ def constant_name(name: str) -> str:
     return "C_" + out if out[0].isdigit() else out
 
 
-class Namer:
-    """Hands out names within one scope and reports collisions with both locations."""
-
-    def __init__(self, scope: str, problems: Collector) -> None:
-        self.scope = scope
-        self.problems = problems
-        self.taken: dict[str, tuple[str, Location | None]] = {}
-
-    def reserve(self, name: str, what: str) -> None:
-        self.taken[name] = (what, None)
-
-    def claim(self, ts: str, original: str, location: Location) -> str:
-        if ts in self.taken:
-            other, other_loc = self.taken[ts]
-            where = f"at {other_loc}" if other_loc is not None else "defined by the generated code"
-            self.problems.error(
-                location,
-                f"{original!r} and {other!r} ({where}) are both named {ts!r} in TypeScript "
-                f"{self.scope}; rename one in the schema",
-            )
-        else:
-            self.taken[ts] = (original, location)
-        return ts
+class Namer(scope.Namer):
+    language = "TypeScript"
 
 
 # -- escaping: one function per output context -------------------------------------------------------
 
-_BIDI = frozenset(
-    chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
-)
 
-
-def _invisible(ch: str) -> bool:
-    """Characters that never appear raw in generated source: controls, line and paragraph separators
-    (JavaScript line terminators), bidi controls and other format or unassigned characters."""
-    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+_invisible = scope.invisible
 
 
 def _u(ch: str) -> str:
