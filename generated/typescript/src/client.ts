@@ -38,7 +38,7 @@ function envelope<V>(spec: Parameters<typeof readJson>[0], status: number, text:
     if (value !== undefined) return readJson<V>(spec, value, "value");
     const error = json.get("error");
     if (error !== undefined) {
-      const decoded = readJson<T.MemoryError>({ k: "ref", n: "MemoryError" }, error, "error");
+      const decoded = readJson<T.MemoryError>("MemoryError", error, "error");
       return decoded.tag === "ok" ? { tag: "err", val: decoded.val } : decoded;
     }
   }

@@ -27,194 +27,198 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["SessionId", { k: "str", min: 1, max: 128, re: "^[A-Za-z0-9._:-]+\x24" }],
   ["AllocationId", { k: "str", min: 1, max: 128 }],
   ["UserId", { k: "str", min: 1, max: 128 }],
   ["MemorySize", { k: "rec", f: [
-    ["bytes", "bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["human_readable", "humanReadable", { k: "str" }, true],
+    ["bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["human_readable", { k: "str" }, 1, "humanReadable"],
   ] }],
   ["SizeRequest", { k: "rec", f: [
-    ["bytes", "bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["human_readable", "humanReadable", { k: "str" }, false],
+    ["bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["human_readable", { k: "str" }, 0, "humanReadable"],
   ] }],
   ["MemoryUsageSnapshot", { k: "rec", f: [
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["platform", "platform", { k: "str" }, true],
-    ["total", "total", "MemorySize", true],
-    ["used", "used", "MemorySize", true],
-    ["available", "available", "MemorySize", true],
-    ["fragmentation_ratio", "fragmentationRatio", { k: "f32" }, true],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["platform", { k: "str" }, 1],
+    ["total", "MemorySize", 1],
+    ["used", "MemorySize", 1],
+    ["available", "MemorySize", 1],
+    ["fragmentation_ratio", { k: "f32" }, 1, "fragmentationRatio"],
   ] }],
   ["MemoryAllocation", { k: "rec", f: [
-    ["id", "id", "AllocationId", true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["size", "size", "MemorySize", true],
-    ["purpose", "purpose", "MemoryPurpose", true],
-    ["offset", "offset", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["allocated_at", "allocatedAt", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["freed_at", "freedAt", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, false],
+    ["id", "AllocationId", 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["size", "MemorySize", 1],
+    ["purpose", "MemoryPurpose", 1],
+    ["offset", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["allocated_at", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "allocatedAt"],
+    ["freed_at", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 0, "freedAt"],
   ] }],
   ["MemoryPurpose", { k: "enum", v: ["vm-heap", "component-stack", "asset-cache", "jit-code-cache", "system-reserved", "wasm-linear", "network-buffers", "temporary"] }],
   ["MemoryPressure", { k: "enum", v: ["low", "medium", "high", "critical"] }],
   ["TrendDirection", { k: "enum", v: ["increasing", "decreasing", "stable", "volatile"] }],
   ["VmSize", { k: "enum", v: ["small", "medium", "large"] }],
   ["MemoryLimits", { k: "rec", f: [
-    ["heap_max", "heapMax", "MemorySize", true],
-    ["stack_max", "stackMax", "MemorySize", true],
-    ["cache_max", "cacheMax", "MemorySize", true],
-    ["soft_limit", "softLimit", "MemorySize", true],
-    ["hard_limit", "hardLimit", "MemorySize", true],
+    ["heap_max", "MemorySize", 1, "heapMax"],
+    ["stack_max", "MemorySize", 1, "stackMax"],
+    ["cache_max", "MemorySize", 1, "cacheMax"],
+    ["soft_limit", "MemorySize", 1, "softLimit"],
+    ["hard_limit", "MemorySize", 1, "hardLimit"],
   ] }],
   ["PressureThreshold", { k: "rec", f: [
-    ["level", "level", "MemoryPressure", true],
-    ["min_usage_percent", "minUsagePercent", { k: "f64" }, true],
+    ["level", "MemoryPressure", 1],
+    ["min_usage_percent", { k: "f64" }, 1, "minUsagePercent"],
   ] }],
   ["MemoryErrorCode", { k: "enum", v: ["insufficient-memory", "limit-exceeded", "invalid-size", "allocation-failed", "already-freed", "invalid-allocation", "unsupported-platform", "fragmentation-error", "invalid-request", "session-not-found", "not-found", "method-not-allowed", "forbidden", "payload-too-large", "internal-error"] }],
   ["MemoryError", { k: "rec", f: [
-    ["code", "code", "MemoryErrorCode", true],
-    ["message", "message", { k: "str" }, true],
-    ["details", "details", { k: "str" }, false],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["code", "MemoryErrorCode", 1],
+    ["message", { k: "str" }, 1],
+    ["details", { k: "str" }, 0],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["PlatformProfileDreamcast", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "dreamcast" }, true],
-    ["val", "val", "MemorySize", true],
+    ["tag", { k: "const", v: "dreamcast" }, 1],
+    ["val", "MemorySize", 1],
   ] }],
   ["PlatformProfilePsp", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "psp" }, true],
-    ["val", "val", "MemorySize", true],
+    ["tag", { k: "const", v: "psp" }, 1],
+    ["val", "MemorySize", 1],
   ] }],
   ["PlatformProfileVita", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "vita" }, true],
-    ["val", "val", "MemorySize", true],
+    ["tag", { k: "const", v: "vita" }, 1],
+    ["val", "MemorySize", 1],
   ] }],
   ["PlatformProfileV6rSmall", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "v6r-small" }, true],
-    ["val", "val", "MemorySize", true],
+    ["tag", { k: "const", v: "v6r-small" }, 1],
+    ["val", "MemorySize", 1],
   ] }],
   ["PlatformProfileV6rMedium", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "v6r-medium" }, true],
-    ["val", "val", "MemorySize", true],
+    ["tag", { k: "const", v: "v6r-medium" }, 1],
+    ["val", "MemorySize", 1],
   ] }],
   ["PlatformProfileV6rLarge", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "v6r-large" }, true],
-    ["val", "val", "MemorySize", true],
+    ["tag", { k: "const", v: "v6r-large" }, 1],
+    ["val", "MemorySize", 1],
   ] }],
   ["PlatformProfileCustom", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "custom" }, true],
-    ["val", "val", "MemorySize", true],
+    ["tag", { k: "const", v: "custom" }, 1],
+    ["val", "MemorySize", 1],
   ] }],
-  ["PlatformProfile", { k: "union", d: "tag", dp: "tag", v: [["dreamcast", "PlatformProfileDreamcast"], ["psp", "PlatformProfilePsp"], ["vita", "PlatformProfileVita"], ["v6r-small", "PlatformProfileV6rSmall"], ["v6r-medium", "PlatformProfileV6rMedium"], ["v6r-large", "PlatformProfileV6rLarge"], ["custom", "PlatformProfileCustom"]] }],
+  ["PlatformProfile", { k: "union", d: "tag", v: [["dreamcast", "PlatformProfileDreamcast"], ["psp", "PlatformProfilePsp"], ["vita", "PlatformProfileVita"], ["v6r-small", "PlatformProfileV6rSmall"], ["v6r-medium", "PlatformProfileV6rMedium"], ["v6r-large", "PlatformProfileV6rLarge"], ["custom", "PlatformProfileCustom"]] }],
   ["PurposeUsage", { k: "rec", f: [
-    ["purpose", "purpose", "MemoryPurpose", true],
-    ["size", "size", "MemorySize", true],
+    ["purpose", "MemoryPurpose", 1],
+    ["size", "MemorySize", 1],
   ] }],
   ["MemoryStats", { k: "rec", f: [
-    ["total_allocations", "totalAllocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["active_allocations", "activeAllocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["peak_memory", "peakMemory", "MemorySize", true],
-    ["current_memory", "currentMemory", "MemorySize", true],
-    ["average_allocation_size", "averageAllocationSize", "MemorySize", true],
-    ["usage_by_purpose", "usageByPurpose", { k: "list", of: "PurposeUsage" }, true],
-    ["efficiency_ratio", "efficiencyRatio", { k: "f32" }, true],
+    ["total_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "totalAllocations"],
+    ["active_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "activeAllocations"],
+    ["peak_memory", "MemorySize", 1, "peakMemory"],
+    ["current_memory", "MemorySize", 1, "currentMemory"],
+    ["average_allocation_size", "MemorySize", 1, "averageAllocationSize"],
+    ["usage_by_purpose", { k: "list", of: "PurposeUsage" }, 1, "usageByPurpose"],
+    ["efficiency_ratio", { k: "f32" }, 1, "efficiencyRatio"],
   ] }],
   ["MemoryTrend", { k: "rec", f: [
-    ["snapshots", "snapshots", { k: "list", of: "MemoryUsageSnapshot" }, true],
-    ["trend_direction", "trendDirection", "TrendDirection", true],
-    ["predicted_peak", "predictedPeak", "MemorySize", false],
+    ["snapshots", { k: "list", of: "MemoryUsageSnapshot" }, 1],
+    ["trend_direction", "TrendDirection", 1, "trendDirection"],
+    ["predicted_peak", "MemorySize", 0, "predictedPeak"],
   ] }],
   ["V6RMemoryConfig", { k: "rec", f: [
-    ["session_id", "sessionId", "SessionId", true],
-    ["user_id", "userId", "UserId", true],
-    ["vm_size", "vmSize", "VmSize", true],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["user_id", "UserId", 1, "userId"],
+    ["vm_size", "VmSize", 1, "vmSize"],
   ] }],
   ["AllocateRequest", { k: "rec", f: [
-    ["session_id", "sessionId", "SessionId", true],
-    ["size", "size", "SizeRequest", true],
-    ["purpose", "purpose", "MemoryPurpose", true],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["size", "SizeRequest", 1],
+    ["purpose", "MemoryPurpose", 1],
   ] }],
   ["ConfigureRequest", { k: "rec", f: [
-    ["user_id", "userId", "UserId", true],
-    ["vm_size", "vmSize", "VmSize", true],
-    ["limits", "limits", "MemoryLimits", false],
+    ["user_id", "UserId", 1, "userId"],
+    ["vm_size", "VmSize", 1, "vmSize"],
+    ["limits", "MemoryLimits", 0],
   ] }],
   ["SessionConfiguration", { k: "rec", f: [
-    ["config", "config", "V6RMemoryConfig", true],
-    ["platform", "platform", { k: "str" }, true],
-    ["total", "total", "MemorySize", true],
-    ["limits", "limits", "MemoryLimits", true],
+    ["config", "V6RMemoryConfig", 1],
+    ["platform", { k: "str" }, 1],
+    ["total", "MemorySize", 1],
+    ["limits", "MemoryLimits", 1],
   ] }],
   ["AllocationList", { k: "rec", f: [
-    ["session_id", "sessionId", "SessionId", true],
-    ["allocations", "allocations", { k: "list", of: "MemoryAllocation" }, true],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["allocations", { k: "list", of: "MemoryAllocation" }, 1],
   ] }],
   ["HealthStatus", { k: "rec", f: [
-    ["status", "status", { k: "str" }, true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["status", { k: "str" }, 1],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["ServiceStatus", { k: "rec", f: [
-    ["version", "version", { k: "str" }, true],
-    ["uptime_ms", "uptimeMs", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["sessions", "sessions", { k: "int", u: true, min: 0, max: 4294967295 }, true],
-    ["active_allocations", "activeAllocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["websocket_clients", "websocketClients", { k: "int", u: true, min: 0, max: 4294967295 }, true],
+    ["version", { k: "str" }, 1],
+    ["uptime_ms", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "uptimeMs"],
+    ["sessions", { k: "int", u: true, min: 0, max: 4294967295 }, 1],
+    ["active_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "activeAllocations"],
+    ["websocket_clients", { k: "int", u: true, min: 0, max: 4294967295 }, 1, "websocketClients"],
   ] }],
   ["MemorySubscribe", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "memory_subscribe" }, true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "memory_subscribe" }, 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["MemoryUnsubscribe", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "memory_unsubscribe" }, true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "memory_unsubscribe" }, 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["Ping", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "ping" }, true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "ping" }, 1],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
-  ["ClientMessage", { k: "union", d: "type", dp: "type", v: [["memory_subscribe", "MemorySubscribe"], ["memory_unsubscribe", "MemoryUnsubscribe"], ["ping", "Ping"]] }],
+  ["ClientMessage", { k: "union", d: "type", v: [["memory_subscribe", "MemorySubscribe"], ["memory_unsubscribe", "MemoryUnsubscribe"], ["ping", "Ping"]] }],
   ["MemoryUpdate", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "memory_update" }, true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["snapshot", "snapshot", "MemoryUsageSnapshot", true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "memory_update" }, 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["snapshot", "MemoryUsageSnapshot", 1],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["MemorySubscribed", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "memory_subscribed" }, true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "memory_subscribed" }, 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["MemoryUnsubscribed", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "memory_unsubscribed" }, true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "memory_unsubscribed" }, 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["Pong", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "pong" }, true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "pong" }, 1],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["MemoryPressureAlert", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "memory_pressure_alert" }, true],
-    ["session_id", "sessionId", "SessionId", true],
-    ["previous_level", "previousLevel", "MemoryPressure", true],
-    ["level", "level", "MemoryPressure", true],
-    ["usage_percentage", "usagePercentage", { k: "f64" }, true],
-    ["snapshot", "snapshot", "MemoryUsageSnapshot", true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "memory_pressure_alert" }, 1],
+    ["session_id", "SessionId", 1, "sessionId"],
+    ["previous_level", "MemoryPressure", 1, "previousLevel"],
+    ["level", "MemoryPressure", 1],
+    ["usage_percentage", { k: "f64" }, 1, "usagePercentage"],
+    ["snapshot", "MemoryUsageSnapshot", 1],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["ErrorMessage", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "error" }, true],
-    ["error", "error", "MemoryError", true],
-    ["timestamp", "timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["type", { k: "const", v: "error" }, 1],
+    ["error", "MemoryError", 1],
+    ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
-  ["ServerMessage", { k: "union", d: "type", dp: "type", v: [["memory_update", "MemoryUpdate"], ["memory_subscribed", "MemorySubscribed"], ["memory_unsubscribed", "MemoryUnsubscribed"], ["pong", "Pong"], ["memory_pressure_alert", "MemoryPressureAlert"], ["error", "ErrorMessage"]] }],
+  ["ServerMessage", { k: "union", d: "type", v: [["memory_update", "MemoryUpdate"], ["memory_subscribed", "MemorySubscribed"], ["memory_unsubscribed", "MemoryUnsubscribed"], ["pong", "Pong"], ["memory_pressure_alert", "MemoryPressureAlert"], ["error", "ErrorMessage"]] }],
 ]);
 
 class Failure {
@@ -418,7 +422,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -488,14 +492,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -533,266 +537,278 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.MemoryResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a SessionId from JSON text; never throws. */
-export const decodeSessionId = (text: string): T.MemoryResult<T.SessionId> => decodeText("SessionId", text);
+export const decodeSessionId = /* @__PURE__ */ decoder<T.SessionId>("SessionId");
 
 /** Encode a SessionId as JSON text with its wire names. */
-export const encodeSessionId = (value: T.SessionId): string => write("SessionId", value);
+export const encodeSessionId = /* @__PURE__ */ encoder<T.SessionId>("SessionId");
 
 /** Decode a AllocationId from JSON text; never throws. */
-export const decodeAllocationId = (text: string): T.MemoryResult<T.AllocationId> => decodeText("AllocationId", text);
+export const decodeAllocationId = /* @__PURE__ */ decoder<T.AllocationId>("AllocationId");
 
 /** Encode a AllocationId as JSON text with its wire names. */
-export const encodeAllocationId = (value: T.AllocationId): string => write("AllocationId", value);
+export const encodeAllocationId = /* @__PURE__ */ encoder<T.AllocationId>("AllocationId");
 
 /** Decode a UserId from JSON text; never throws. */
-export const decodeUserId = (text: string): T.MemoryResult<T.UserId> => decodeText("UserId", text);
+export const decodeUserId = /* @__PURE__ */ decoder<T.UserId>("UserId");
 
 /** Encode a UserId as JSON text with its wire names. */
-export const encodeUserId = (value: T.UserId): string => write("UserId", value);
+export const encodeUserId = /* @__PURE__ */ encoder<T.UserId>("UserId");
 
 /** Decode a MemorySize from JSON text; never throws. */
-export const decodeMemorySize = (text: string): T.MemoryResult<T.MemorySize> => decodeText("MemorySize", text);
+export const decodeMemorySize = /* @__PURE__ */ decoder<T.MemorySize>("MemorySize");
 
 /** Encode a MemorySize as JSON text with its wire names. */
-export const encodeMemorySize = (value: T.MemorySize): string => write("MemorySize", value);
+export const encodeMemorySize = /* @__PURE__ */ encoder<T.MemorySize>("MemorySize");
 
 /** Decode a SizeRequest from JSON text; never throws. */
-export const decodeSizeRequest = (text: string): T.MemoryResult<T.SizeRequest> => decodeText("SizeRequest", text);
+export const decodeSizeRequest = /* @__PURE__ */ decoder<T.SizeRequest>("SizeRequest");
 
 /** Encode a SizeRequest as JSON text with its wire names. */
-export const encodeSizeRequest = (value: T.SizeRequest): string => write("SizeRequest", value);
+export const encodeSizeRequest = /* @__PURE__ */ encoder<T.SizeRequest>("SizeRequest");
 
 /** Decode a MemoryUsageSnapshot from JSON text; never throws. */
-export const decodeMemoryUsageSnapshot = (text: string): T.MemoryResult<T.MemoryUsageSnapshot> => decodeText("MemoryUsageSnapshot", text);
+export const decodeMemoryUsageSnapshot = /* @__PURE__ */ decoder<T.MemoryUsageSnapshot>("MemoryUsageSnapshot");
 
 /** Encode a MemoryUsageSnapshot as JSON text with its wire names. */
-export const encodeMemoryUsageSnapshot = (value: T.MemoryUsageSnapshot): string => write("MemoryUsageSnapshot", value);
+export const encodeMemoryUsageSnapshot = /* @__PURE__ */ encoder<T.MemoryUsageSnapshot>("MemoryUsageSnapshot");
 
 /** Decode a MemoryAllocation from JSON text; never throws. */
-export const decodeMemoryAllocation = (text: string): T.MemoryResult<T.MemoryAllocation> => decodeText("MemoryAllocation", text);
+export const decodeMemoryAllocation = /* @__PURE__ */ decoder<T.MemoryAllocation>("MemoryAllocation");
 
 /** Encode a MemoryAllocation as JSON text with its wire names. */
-export const encodeMemoryAllocation = (value: T.MemoryAllocation): string => write("MemoryAllocation", value);
+export const encodeMemoryAllocation = /* @__PURE__ */ encoder<T.MemoryAllocation>("MemoryAllocation");
 
 /** Decode a MemoryPurpose from JSON text; never throws. */
-export const decodeMemoryPurpose = (text: string): T.MemoryResult<T.MemoryPurpose> => decodeText("MemoryPurpose", text);
+export const decodeMemoryPurpose = /* @__PURE__ */ decoder<T.MemoryPurpose>("MemoryPurpose");
 
 /** Encode a MemoryPurpose as JSON text with its wire names. */
-export const encodeMemoryPurpose = (value: T.MemoryPurpose): string => write("MemoryPurpose", value);
+export const encodeMemoryPurpose = /* @__PURE__ */ encoder<T.MemoryPurpose>("MemoryPurpose");
 
 /** Decode a MemoryPressure from JSON text; never throws. */
-export const decodeMemoryPressure = (text: string): T.MemoryResult<T.MemoryPressure> => decodeText("MemoryPressure", text);
+export const decodeMemoryPressure = /* @__PURE__ */ decoder<T.MemoryPressure>("MemoryPressure");
 
 /** Encode a MemoryPressure as JSON text with its wire names. */
-export const encodeMemoryPressure = (value: T.MemoryPressure): string => write("MemoryPressure", value);
+export const encodeMemoryPressure = /* @__PURE__ */ encoder<T.MemoryPressure>("MemoryPressure");
 
 /** Decode a TrendDirection from JSON text; never throws. */
-export const decodeTrendDirection = (text: string): T.MemoryResult<T.TrendDirection> => decodeText("TrendDirection", text);
+export const decodeTrendDirection = /* @__PURE__ */ decoder<T.TrendDirection>("TrendDirection");
 
 /** Encode a TrendDirection as JSON text with its wire names. */
-export const encodeTrendDirection = (value: T.TrendDirection): string => write("TrendDirection", value);
+export const encodeTrendDirection = /* @__PURE__ */ encoder<T.TrendDirection>("TrendDirection");
 
 /** Decode a VmSize from JSON text; never throws. */
-export const decodeVmSize = (text: string): T.MemoryResult<T.VmSize> => decodeText("VmSize", text);
+export const decodeVmSize = /* @__PURE__ */ decoder<T.VmSize>("VmSize");
 
 /** Encode a VmSize as JSON text with its wire names. */
-export const encodeVmSize = (value: T.VmSize): string => write("VmSize", value);
+export const encodeVmSize = /* @__PURE__ */ encoder<T.VmSize>("VmSize");
 
 /** Decode a MemoryLimits from JSON text; never throws. */
-export const decodeMemoryLimits = (text: string): T.MemoryResult<T.MemoryLimits> => decodeText("MemoryLimits", text);
+export const decodeMemoryLimits = /* @__PURE__ */ decoder<T.MemoryLimits>("MemoryLimits");
 
 /** Encode a MemoryLimits as JSON text with its wire names. */
-export const encodeMemoryLimits = (value: T.MemoryLimits): string => write("MemoryLimits", value);
+export const encodeMemoryLimits = /* @__PURE__ */ encoder<T.MemoryLimits>("MemoryLimits");
 
 /** Decode a PressureThreshold from JSON text; never throws. */
-export const decodePressureThreshold = (text: string): T.MemoryResult<T.PressureThreshold> => decodeText("PressureThreshold", text);
+export const decodePressureThreshold = /* @__PURE__ */ decoder<T.PressureThreshold>("PressureThreshold");
 
 /** Encode a PressureThreshold as JSON text with its wire names. */
-export const encodePressureThreshold = (value: T.PressureThreshold): string => write("PressureThreshold", value);
+export const encodePressureThreshold = /* @__PURE__ */ encoder<T.PressureThreshold>("PressureThreshold");
 
 /** Decode a MemoryErrorCode from JSON text; never throws. */
-export const decodeMemoryErrorCode = (text: string): T.MemoryResult<T.MemoryErrorCode> => decodeText("MemoryErrorCode", text);
+export const decodeMemoryErrorCode = /* @__PURE__ */ decoder<T.MemoryErrorCode>("MemoryErrorCode");
 
 /** Encode a MemoryErrorCode as JSON text with its wire names. */
-export const encodeMemoryErrorCode = (value: T.MemoryErrorCode): string => write("MemoryErrorCode", value);
+export const encodeMemoryErrorCode = /* @__PURE__ */ encoder<T.MemoryErrorCode>("MemoryErrorCode");
 
 /** Decode a MemoryError from JSON text; never throws. */
-export const decodeMemoryError = (text: string): T.MemoryResult<T.MemoryError> => decodeText("MemoryError", text);
+export const decodeMemoryError = /* @__PURE__ */ decoder<T.MemoryError>("MemoryError");
 
 /** Encode a MemoryError as JSON text with its wire names. */
-export const encodeMemoryError = (value: T.MemoryError): string => write("MemoryError", value);
+export const encodeMemoryError = /* @__PURE__ */ encoder<T.MemoryError>("MemoryError");
 
 /** Decode a PlatformProfileDreamcast from JSON text; never throws. */
-export const decodePlatformProfileDreamcast = (text: string): T.MemoryResult<T.PlatformProfileDreamcast> => decodeText("PlatformProfileDreamcast", text);
+export const decodePlatformProfileDreamcast = /* @__PURE__ */ decoder<T.PlatformProfileDreamcast>("PlatformProfileDreamcast");
 
 /** Encode a PlatformProfileDreamcast as JSON text with its wire names. */
-export const encodePlatformProfileDreamcast = (value: T.PlatformProfileDreamcast): string => write("PlatformProfileDreamcast", value);
+export const encodePlatformProfileDreamcast = /* @__PURE__ */ encoder<T.PlatformProfileDreamcast>("PlatformProfileDreamcast");
 
 /** Decode a PlatformProfilePsp from JSON text; never throws. */
-export const decodePlatformProfilePsp = (text: string): T.MemoryResult<T.PlatformProfilePsp> => decodeText("PlatformProfilePsp", text);
+export const decodePlatformProfilePsp = /* @__PURE__ */ decoder<T.PlatformProfilePsp>("PlatformProfilePsp");
 
 /** Encode a PlatformProfilePsp as JSON text with its wire names. */
-export const encodePlatformProfilePsp = (value: T.PlatformProfilePsp): string => write("PlatformProfilePsp", value);
+export const encodePlatformProfilePsp = /* @__PURE__ */ encoder<T.PlatformProfilePsp>("PlatformProfilePsp");
 
 /** Decode a PlatformProfileVita from JSON text; never throws. */
-export const decodePlatformProfileVita = (text: string): T.MemoryResult<T.PlatformProfileVita> => decodeText("PlatformProfileVita", text);
+export const decodePlatformProfileVita = /* @__PURE__ */ decoder<T.PlatformProfileVita>("PlatformProfileVita");
 
 /** Encode a PlatformProfileVita as JSON text with its wire names. */
-export const encodePlatformProfileVita = (value: T.PlatformProfileVita): string => write("PlatformProfileVita", value);
+export const encodePlatformProfileVita = /* @__PURE__ */ encoder<T.PlatformProfileVita>("PlatformProfileVita");
 
 /** Decode a PlatformProfileV6rSmall from JSON text; never throws. */
-export const decodePlatformProfileV6rSmall = (text: string): T.MemoryResult<T.PlatformProfileV6rSmall> => decodeText("PlatformProfileV6rSmall", text);
+export const decodePlatformProfileV6rSmall = /* @__PURE__ */ decoder<T.PlatformProfileV6rSmall>("PlatformProfileV6rSmall");
 
 /** Encode a PlatformProfileV6rSmall as JSON text with its wire names. */
-export const encodePlatformProfileV6rSmall = (value: T.PlatformProfileV6rSmall): string => write("PlatformProfileV6rSmall", value);
+export const encodePlatformProfileV6rSmall = /* @__PURE__ */ encoder<T.PlatformProfileV6rSmall>("PlatformProfileV6rSmall");
 
 /** Decode a PlatformProfileV6rMedium from JSON text; never throws. */
-export const decodePlatformProfileV6rMedium = (text: string): T.MemoryResult<T.PlatformProfileV6rMedium> => decodeText("PlatformProfileV6rMedium", text);
+export const decodePlatformProfileV6rMedium = /* @__PURE__ */ decoder<T.PlatformProfileV6rMedium>("PlatformProfileV6rMedium");
 
 /** Encode a PlatformProfileV6rMedium as JSON text with its wire names. */
-export const encodePlatformProfileV6rMedium = (value: T.PlatformProfileV6rMedium): string => write("PlatformProfileV6rMedium", value);
+export const encodePlatformProfileV6rMedium = /* @__PURE__ */ encoder<T.PlatformProfileV6rMedium>("PlatformProfileV6rMedium");
 
 /** Decode a PlatformProfileV6rLarge from JSON text; never throws. */
-export const decodePlatformProfileV6rLarge = (text: string): T.MemoryResult<T.PlatformProfileV6rLarge> => decodeText("PlatformProfileV6rLarge", text);
+export const decodePlatformProfileV6rLarge = /* @__PURE__ */ decoder<T.PlatformProfileV6rLarge>("PlatformProfileV6rLarge");
 
 /** Encode a PlatformProfileV6rLarge as JSON text with its wire names. */
-export const encodePlatformProfileV6rLarge = (value: T.PlatformProfileV6rLarge): string => write("PlatformProfileV6rLarge", value);
+export const encodePlatformProfileV6rLarge = /* @__PURE__ */ encoder<T.PlatformProfileV6rLarge>("PlatformProfileV6rLarge");
 
 /** Decode a PlatformProfileCustom from JSON text; never throws. */
-export const decodePlatformProfileCustom = (text: string): T.MemoryResult<T.PlatformProfileCustom> => decodeText("PlatformProfileCustom", text);
+export const decodePlatformProfileCustom = /* @__PURE__ */ decoder<T.PlatformProfileCustom>("PlatformProfileCustom");
 
 /** Encode a PlatformProfileCustom as JSON text with its wire names. */
-export const encodePlatformProfileCustom = (value: T.PlatformProfileCustom): string => write("PlatformProfileCustom", value);
+export const encodePlatformProfileCustom = /* @__PURE__ */ encoder<T.PlatformProfileCustom>("PlatformProfileCustom");
 
 /** Decode a PlatformProfile from JSON text; never throws. */
-export const decodePlatformProfile = (text: string): T.MemoryResult<T.PlatformProfile> => decodeText("PlatformProfile", text);
+export const decodePlatformProfile = /* @__PURE__ */ decoder<T.PlatformProfile>("PlatformProfile");
 
 /** Encode a PlatformProfile as JSON text with its wire names. */
-export const encodePlatformProfile = (value: T.PlatformProfile): string => write("PlatformProfile", value);
+export const encodePlatformProfile = /* @__PURE__ */ encoder<T.PlatformProfile>("PlatformProfile");
 
 /** Decode a PurposeUsage from JSON text; never throws. */
-export const decodePurposeUsage = (text: string): T.MemoryResult<T.PurposeUsage> => decodeText("PurposeUsage", text);
+export const decodePurposeUsage = /* @__PURE__ */ decoder<T.PurposeUsage>("PurposeUsage");
 
 /** Encode a PurposeUsage as JSON text with its wire names. */
-export const encodePurposeUsage = (value: T.PurposeUsage): string => write("PurposeUsage", value);
+export const encodePurposeUsage = /* @__PURE__ */ encoder<T.PurposeUsage>("PurposeUsage");
 
 /** Decode a MemoryStats from JSON text; never throws. */
-export const decodeMemoryStats = (text: string): T.MemoryResult<T.MemoryStats> => decodeText("MemoryStats", text);
+export const decodeMemoryStats = /* @__PURE__ */ decoder<T.MemoryStats>("MemoryStats");
 
 /** Encode a MemoryStats as JSON text with its wire names. */
-export const encodeMemoryStats = (value: T.MemoryStats): string => write("MemoryStats", value);
+export const encodeMemoryStats = /* @__PURE__ */ encoder<T.MemoryStats>("MemoryStats");
 
 /** Decode a MemoryTrend from JSON text; never throws. */
-export const decodeMemoryTrend = (text: string): T.MemoryResult<T.MemoryTrend> => decodeText("MemoryTrend", text);
+export const decodeMemoryTrend = /* @__PURE__ */ decoder<T.MemoryTrend>("MemoryTrend");
 
 /** Encode a MemoryTrend as JSON text with its wire names. */
-export const encodeMemoryTrend = (value: T.MemoryTrend): string => write("MemoryTrend", value);
+export const encodeMemoryTrend = /* @__PURE__ */ encoder<T.MemoryTrend>("MemoryTrend");
 
 /** Decode a V6RMemoryConfig from JSON text; never throws. */
-export const decodeV6RMemoryConfig = (text: string): T.MemoryResult<T.V6RMemoryConfig> => decodeText("V6RMemoryConfig", text);
+export const decodeV6RMemoryConfig = /* @__PURE__ */ decoder<T.V6RMemoryConfig>("V6RMemoryConfig");
 
 /** Encode a V6RMemoryConfig as JSON text with its wire names. */
-export const encodeV6RMemoryConfig = (value: T.V6RMemoryConfig): string => write("V6RMemoryConfig", value);
+export const encodeV6RMemoryConfig = /* @__PURE__ */ encoder<T.V6RMemoryConfig>("V6RMemoryConfig");
 
 /** Decode a AllocateRequest from JSON text; never throws. */
-export const decodeAllocateRequest = (text: string): T.MemoryResult<T.AllocateRequest> => decodeText("AllocateRequest", text);
+export const decodeAllocateRequest = /* @__PURE__ */ decoder<T.AllocateRequest>("AllocateRequest");
 
 /** Encode a AllocateRequest as JSON text with its wire names. */
-export const encodeAllocateRequest = (value: T.AllocateRequest): string => write("AllocateRequest", value);
+export const encodeAllocateRequest = /* @__PURE__ */ encoder<T.AllocateRequest>("AllocateRequest");
 
 /** Decode a ConfigureRequest from JSON text; never throws. */
-export const decodeConfigureRequest = (text: string): T.MemoryResult<T.ConfigureRequest> => decodeText("ConfigureRequest", text);
+export const decodeConfigureRequest = /* @__PURE__ */ decoder<T.ConfigureRequest>("ConfigureRequest");
 
 /** Encode a ConfigureRequest as JSON text with its wire names. */
-export const encodeConfigureRequest = (value: T.ConfigureRequest): string => write("ConfigureRequest", value);
+export const encodeConfigureRequest = /* @__PURE__ */ encoder<T.ConfigureRequest>("ConfigureRequest");
 
 /** Decode a SessionConfiguration from JSON text; never throws. */
-export const decodeSessionConfiguration = (text: string): T.MemoryResult<T.SessionConfiguration> => decodeText("SessionConfiguration", text);
+export const decodeSessionConfiguration = /* @__PURE__ */ decoder<T.SessionConfiguration>("SessionConfiguration");
 
 /** Encode a SessionConfiguration as JSON text with its wire names. */
-export const encodeSessionConfiguration = (value: T.SessionConfiguration): string => write("SessionConfiguration", value);
+export const encodeSessionConfiguration = /* @__PURE__ */ encoder<T.SessionConfiguration>("SessionConfiguration");
 
 /** Decode a AllocationList from JSON text; never throws. */
-export const decodeAllocationList = (text: string): T.MemoryResult<T.AllocationList> => decodeText("AllocationList", text);
+export const decodeAllocationList = /* @__PURE__ */ decoder<T.AllocationList>("AllocationList");
 
 /** Encode a AllocationList as JSON text with its wire names. */
-export const encodeAllocationList = (value: T.AllocationList): string => write("AllocationList", value);
+export const encodeAllocationList = /* @__PURE__ */ encoder<T.AllocationList>("AllocationList");
 
 /** Decode a HealthStatus from JSON text; never throws. */
-export const decodeHealthStatus = (text: string): T.MemoryResult<T.HealthStatus> => decodeText("HealthStatus", text);
+export const decodeHealthStatus = /* @__PURE__ */ decoder<T.HealthStatus>("HealthStatus");
 
 /** Encode a HealthStatus as JSON text with its wire names. */
-export const encodeHealthStatus = (value: T.HealthStatus): string => write("HealthStatus", value);
+export const encodeHealthStatus = /* @__PURE__ */ encoder<T.HealthStatus>("HealthStatus");
 
 /** Decode a ServiceStatus from JSON text; never throws. */
-export const decodeServiceStatus = (text: string): T.MemoryResult<T.ServiceStatus> => decodeText("ServiceStatus", text);
+export const decodeServiceStatus = /* @__PURE__ */ decoder<T.ServiceStatus>("ServiceStatus");
 
 /** Encode a ServiceStatus as JSON text with its wire names. */
-export const encodeServiceStatus = (value: T.ServiceStatus): string => write("ServiceStatus", value);
+export const encodeServiceStatus = /* @__PURE__ */ encoder<T.ServiceStatus>("ServiceStatus");
 
 /** Decode a MemorySubscribe from JSON text; never throws. */
-export const decodeMemorySubscribe = (text: string): T.MemoryResult<T.MemorySubscribe> => decodeText("MemorySubscribe", text);
+export const decodeMemorySubscribe = /* @__PURE__ */ decoder<T.MemorySubscribe>("MemorySubscribe");
 
 /** Encode a MemorySubscribe as JSON text with its wire names. */
-export const encodeMemorySubscribe = (value: T.MemorySubscribe): string => write("MemorySubscribe", value);
+export const encodeMemorySubscribe = /* @__PURE__ */ encoder<T.MemorySubscribe>("MemorySubscribe");
 
 /** Decode a MemoryUnsubscribe from JSON text; never throws. */
-export const decodeMemoryUnsubscribe = (text: string): T.MemoryResult<T.MemoryUnsubscribe> => decodeText("MemoryUnsubscribe", text);
+export const decodeMemoryUnsubscribe = /* @__PURE__ */ decoder<T.MemoryUnsubscribe>("MemoryUnsubscribe");
 
 /** Encode a MemoryUnsubscribe as JSON text with its wire names. */
-export const encodeMemoryUnsubscribe = (value: T.MemoryUnsubscribe): string => write("MemoryUnsubscribe", value);
+export const encodeMemoryUnsubscribe = /* @__PURE__ */ encoder<T.MemoryUnsubscribe>("MemoryUnsubscribe");
 
 /** Decode a Ping from JSON text; never throws. */
-export const decodePing = (text: string): T.MemoryResult<T.Ping> => decodeText("Ping", text);
+export const decodePing = /* @__PURE__ */ decoder<T.Ping>("Ping");
 
 /** Encode a Ping as JSON text with its wire names. */
-export const encodePing = (value: T.Ping): string => write("Ping", value);
+export const encodePing = /* @__PURE__ */ encoder<T.Ping>("Ping");
 
 /** Decode a ClientMessage from JSON text; never throws. */
-export const decodeClientMessage = (text: string): T.MemoryResult<T.ClientMessage> => decodeText("ClientMessage", text);
+export const decodeClientMessage = /* @__PURE__ */ decoder<T.ClientMessage>("ClientMessage");
 
 /** Encode a ClientMessage as JSON text with its wire names. */
-export const encodeClientMessage = (value: T.ClientMessage): string => write("ClientMessage", value);
+export const encodeClientMessage = /* @__PURE__ */ encoder<T.ClientMessage>("ClientMessage");
 
 /** Decode a MemoryUpdate from JSON text; never throws. */
-export const decodeMemoryUpdate = (text: string): T.MemoryResult<T.MemoryUpdate> => decodeText("MemoryUpdate", text);
+export const decodeMemoryUpdate = /* @__PURE__ */ decoder<T.MemoryUpdate>("MemoryUpdate");
 
 /** Encode a MemoryUpdate as JSON text with its wire names. */
-export const encodeMemoryUpdate = (value: T.MemoryUpdate): string => write("MemoryUpdate", value);
+export const encodeMemoryUpdate = /* @__PURE__ */ encoder<T.MemoryUpdate>("MemoryUpdate");
 
 /** Decode a MemorySubscribed from JSON text; never throws. */
-export const decodeMemorySubscribed = (text: string): T.MemoryResult<T.MemorySubscribed> => decodeText("MemorySubscribed", text);
+export const decodeMemorySubscribed = /* @__PURE__ */ decoder<T.MemorySubscribed>("MemorySubscribed");
 
 /** Encode a MemorySubscribed as JSON text with its wire names. */
-export const encodeMemorySubscribed = (value: T.MemorySubscribed): string => write("MemorySubscribed", value);
+export const encodeMemorySubscribed = /* @__PURE__ */ encoder<T.MemorySubscribed>("MemorySubscribed");
 
 /** Decode a MemoryUnsubscribed from JSON text; never throws. */
-export const decodeMemoryUnsubscribed = (text: string): T.MemoryResult<T.MemoryUnsubscribed> => decodeText("MemoryUnsubscribed", text);
+export const decodeMemoryUnsubscribed = /* @__PURE__ */ decoder<T.MemoryUnsubscribed>("MemoryUnsubscribed");
 
 /** Encode a MemoryUnsubscribed as JSON text with its wire names. */
-export const encodeMemoryUnsubscribed = (value: T.MemoryUnsubscribed): string => write("MemoryUnsubscribed", value);
+export const encodeMemoryUnsubscribed = /* @__PURE__ */ encoder<T.MemoryUnsubscribed>("MemoryUnsubscribed");
 
 /** Decode a Pong from JSON text; never throws. */
-export const decodePong = (text: string): T.MemoryResult<T.Pong> => decodeText("Pong", text);
+export const decodePong = /* @__PURE__ */ decoder<T.Pong>("Pong");
 
 /** Encode a Pong as JSON text with its wire names. */
-export const encodePong = (value: T.Pong): string => write("Pong", value);
+export const encodePong = /* @__PURE__ */ encoder<T.Pong>("Pong");
 
 /** Decode a MemoryPressureAlert from JSON text; never throws. */
-export const decodeMemoryPressureAlert = (text: string): T.MemoryResult<T.MemoryPressureAlert> => decodeText("MemoryPressureAlert", text);
+export const decodeMemoryPressureAlert = /* @__PURE__ */ decoder<T.MemoryPressureAlert>("MemoryPressureAlert");
 
 /** Encode a MemoryPressureAlert as JSON text with its wire names. */
-export const encodeMemoryPressureAlert = (value: T.MemoryPressureAlert): string => write("MemoryPressureAlert", value);
+export const encodeMemoryPressureAlert = /* @__PURE__ */ encoder<T.MemoryPressureAlert>("MemoryPressureAlert");
 
 /** Decode a ErrorMessage from JSON text; never throws. */
-export const decodeErrorMessage = (text: string): T.MemoryResult<T.ErrorMessage> => decodeText("ErrorMessage", text);
+export const decodeErrorMessage = /* @__PURE__ */ decoder<T.ErrorMessage>("ErrorMessage");
 
 /** Encode a ErrorMessage as JSON text with its wire names. */
-export const encodeErrorMessage = (value: T.ErrorMessage): string => write("ErrorMessage", value);
+export const encodeErrorMessage = /* @__PURE__ */ encoder<T.ErrorMessage>("ErrorMessage");
 
 /** Decode a ServerMessage from JSON text; never throws. */
-export const decodeServerMessage = (text: string): T.MemoryResult<T.ServerMessage> => decodeText("ServerMessage", text);
+export const decodeServerMessage = /* @__PURE__ */ decoder<T.ServerMessage>("ServerMessage");
 
 /** Encode a ServerMessage as JSON text with its wire names. */
-export const encodeServerMessage = (value: T.ServerMessage): string => write("ServerMessage", value);
+export const encodeServerMessage = /* @__PURE__ */ encoder<T.ServerMessage>("ServerMessage");

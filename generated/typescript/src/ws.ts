@@ -174,7 +174,7 @@ export class MemorySocket {
 
   /** Send a ping; the server answers with a pong message. */
   ping(): void {
-    this._write(writeJson({ k: "ref", n: "Ping" }, { type: "ping", timestamp: now() }));
+    this._write(writeJson("Ping", { type: "ping", timestamp: now() }));
   }
 
   /** Close for good: no reconnection, no timers left, listeners dropped. */
@@ -212,7 +212,7 @@ export class MemorySocket {
 
   private _send(kind: "subscribe" | "unsubscribe", sessionId: string): void {
     const type = kind === "subscribe" ? "memory_subscribe" : "memory_unsubscribe";
-    this._write(writeJson({ k: "ref", n: kind === "subscribe" ? "MemorySubscribe" : "MemoryUnsubscribe" }, { type, sessionId, timestamp: now() }));
+    this._write(writeJson(kind === "subscribe" ? "MemorySubscribe" : "MemoryUnsubscribe", { type, sessionId, timestamp: now() }));
   }
 
   private _write(text: string): void {
@@ -235,7 +235,7 @@ export class MemorySocket {
       this._emit("unknown", { type, json });
       return;
     }
-    const decoded = readJson<T.ServerMessage>({ k: "ref", n: "ServerMessage" }, json);
+    const decoded = readJson<T.ServerMessage>("ServerMessage", json);
     if (decoded.tag === "err") {
       this._emit("error", decoded.val);
       return;

@@ -63,6 +63,8 @@ class Printer:
     def spec(self, node: TypeNode) -> str:
         """The codec table entry that reads and writes `node`."""
         if isinstance(node, Primitive):
+            # Repeated specs (the u64 bounds) stay inline: named once as shared constants, they measured
+            # 1 KB smaller minified but 11 B larger gzipped.
             return self._primitive_spec(node)
         if isinstance(node, Ref):
             return naming.string_literal(
@@ -118,11 +120,11 @@ class Printer:
                     if f.const is not None
                     else self.spec(f.type)
                 )
-                entry = (
-                    f"[{naming.string_literal(f.name)}, "
-                    f"{naming.string_literal(self.field_of(name, f.name))}, {spec}, "
-                    f"{'true' if f.required else 'false'}"
-                )
+                # [wire name, spec, required (1) or not (0), property name if not the wire name, default]
+                entry = f"[{naming.string_literal(f.name)}, {spec}, {1 if f.required else 0}"
+                prop = self.field_of(name, f.name)
+                if prop != f.name or f.has_default:
+                    entry += f", {naming.string_literal(prop)}"
                 if f.has_default:
                     entry += f", {self.literal(f.type, f.default)}"
                 fields.append(entry + "]")
@@ -142,9 +144,10 @@ class Printer:
                 f"[{naming.string_literal(v.tag)}, {naming.string_literal(self.type_of(v.record))}]"
                 for v in decl.variants
             )
+            dp = "" if prop == decl.discriminator else f", dp: {naming.string_literal(prop)}"
             return (
-                f'{{ k: "union", d: {naming.string_literal(decl.discriminator)}, '
-                f"dp: {naming.string_literal(prop)}, v: [{variants}] }}"
+                f'{{ k: "union", d: {naming.string_literal(decl.discriminator)}{dp}, '
+                f"v: [{variants}] }}"
             )
         assert isinstance(decl, Alias)
         return self.spec(decl.target)

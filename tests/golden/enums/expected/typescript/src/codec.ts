@@ -27,17 +27,21 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["Resolution", { k: "enum", v: ["1080p", "4k", "hd-ready", "ultra.wide", "low_light"] }],
   ["Level", { k: "enum", v: ["low", "medium", "high", "critical"] }],
   ["Screen", { k: "rec", f: [
-    ["resolution", "resolution", "Resolution", true],
-    ["supported", "supported", { k: "list", of: "Resolution" }, true],
-    ["level_by_name", "levelByName", { k: "map", of: "Level" }, false],
-    ["fallback", "fallback", "Level", false, "low"],
+    ["resolution", "Resolution", 1],
+    ["supported", { k: "list", of: "Resolution" }, 1],
+    ["level_by_name", { k: "map", of: "Level" }, 0, "levelByName"],
+    ["fallback", "Level", 0, "fallback", "low"],
   ] }],
 ]);
 
@@ -242,7 +246,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -312,14 +316,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -357,20 +361,32 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a Resolution from JSON text; never throws. */
-export const decodeResolution = (text: string): T.DecodeResult<T.Resolution> => decodeText("Resolution", text);
+export const decodeResolution = /* @__PURE__ */ decoder<T.Resolution>("Resolution");
 
 /** Encode a Resolution as JSON text with its wire names. */
-export const encodeResolution = (value: T.Resolution): string => write("Resolution", value);
+export const encodeResolution = /* @__PURE__ */ encoder<T.Resolution>("Resolution");
 
 /** Decode a Level from JSON text; never throws. */
-export const decodeLevel = (text: string): T.DecodeResult<T.Level> => decodeText("Level", text);
+export const decodeLevel = /* @__PURE__ */ decoder<T.Level>("Level");
 
 /** Encode a Level as JSON text with its wire names. */
-export const encodeLevel = (value: T.Level): string => write("Level", value);
+export const encodeLevel = /* @__PURE__ */ encoder<T.Level>("Level");
 
 /** Decode a Screen from JSON text; never throws. */
-export const decodeScreen = (text: string): T.DecodeResult<T.Screen> => decodeText("Screen", text);
+export const decodeScreen = /* @__PURE__ */ decoder<T.Screen>("Screen");
 
 /** Encode a Screen as JSON text with its wire names. */
-export const encodeScreen = (value: T.Screen): string => write("Screen", value);
+export const encodeScreen = /* @__PURE__ */ encoder<T.Screen>("Screen");

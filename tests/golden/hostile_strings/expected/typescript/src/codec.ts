@@ -27,15 +27,19 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["Hostile", { k: "enum", v: ["plain", "q \"\"\" t ''' c */ n\nr\rb \\ d \x24{x} bt \x60 ls \u2028 ps \u2029 bidi \u202e end \u2066 nul \u0000 tab\t", "\"\"\"", "'''", "*/", "\x24{x}", "back\x60tick", "line\u2028sep", "rtl\u202eltr"] }],
   ["Holder", { k: "rec", f: [
-    ["choice", "choice", "Hostile", true],
-    ["text", "text", { k: "str" }, false, "q \"\"\" t ''' c */ n\nr\rb \\ d \x24{x} bt \x60 ls \u2028 ps \u2029 bidi \u202e end \u2066 nul \u0000 tab\t"],
-    ["matched", "matched", { k: "str", re: "^(?:[^\"\\\\]|\\\\.)*\"\"\"\\\x24\\{\x60\u2028\x24" }, false],
+    ["choice", "Hostile", 1],
+    ["text", { k: "str" }, 0, "text", "q \"\"\" t ''' c */ n\nr\rb \\ d \x24{x} bt \x60 ls \u2028 ps \u2029 bidi \u202e end \u2066 nul \u0000 tab\t"],
+    ["matched", { k: "str", re: "^(?:[^\"\\\\]|\\\\.)*\"\"\"\\\x24\\{\x60\u2028\x24" }, 0],
   ] }],
 ]);
 
@@ -240,7 +244,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -310,14 +314,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -355,14 +359,26 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a Hostile from JSON text; never throws. */
-export const decodeHostile = (text: string): T.DecodeResult<T.Hostile> => decodeText("Hostile", text);
+export const decodeHostile = /* @__PURE__ */ decoder<T.Hostile>("Hostile");
 
 /** Encode a Hostile as JSON text with its wire names. */
-export const encodeHostile = (value: T.Hostile): string => write("Hostile", value);
+export const encodeHostile = /* @__PURE__ */ encoder<T.Hostile>("Hostile");
 
 /** Decode a Holder from JSON text; never throws. */
-export const decodeHolder = (text: string): T.DecodeResult<T.Holder> => decodeText("Holder", text);
+export const decodeHolder = /* @__PURE__ */ decoder<T.Holder>("Holder");
 
 /** Encode a Holder as JSON text with its wire names. */
-export const encodeHolder = (value: T.Holder): string => write("Holder", value);
+export const encodeHolder = /* @__PURE__ */ encoder<T.Holder>("Holder");

@@ -27,19 +27,23 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["Point", { k: "rec", f: [
-    ["x", "x", { k: "f64" }, true],
-    ["y", "y", { k: "f64" }, true],
+    ["x", { k: "f64" }, 1],
+    ["y", { k: "f64" }, 1],
   ] }],
   ["Grid", { k: "rec", f: [
-    ["matrix", "matrix", { k: "list", of: { k: "list", of: { k: "int", u: false, min: -2147483648, max: 2147483647 } } }, true],
-    ["paths", "paths", { k: "map", of: { k: "list", of: "Point", min: 1 } }, true],
-    ["layers", "layers", { k: "list", of: { k: "map", of: { k: "list", of: { k: "str" } } }, max: 16 }, false],
-    ["tags", "tags", { k: "list", of: { k: "str" }, min: 1, max: 3 }, false],
+    ["matrix", { k: "list", of: { k: "list", of: { k: "int", u: false, min: -2147483648, max: 2147483647 } } }, 1],
+    ["paths", { k: "map", of: { k: "list", of: "Point", min: 1 } }, 1],
+    ["layers", { k: "list", of: { k: "map", of: { k: "list", of: { k: "str" } } }, max: 16 }, 0],
+    ["tags", { k: "list", of: { k: "str" }, min: 1, max: 3 }, 0],
   ] }],
   ["PointList", { k: "list", of: "Point" }],
 ]);
@@ -245,7 +249,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -315,14 +319,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -360,20 +364,32 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a Point from JSON text; never throws. */
-export const decodePoint = (text: string): T.DecodeResult<T.Point> => decodeText("Point", text);
+export const decodePoint = /* @__PURE__ */ decoder<T.Point>("Point");
 
 /** Encode a Point as JSON text with its wire names. */
-export const encodePoint = (value: T.Point): string => write("Point", value);
+export const encodePoint = /* @__PURE__ */ encoder<T.Point>("Point");
 
 /** Decode a Grid from JSON text; never throws. */
-export const decodeGrid = (text: string): T.DecodeResult<T.Grid> => decodeText("Grid", text);
+export const decodeGrid = /* @__PURE__ */ decoder<T.Grid>("Grid");
 
 /** Encode a Grid as JSON text with its wire names. */
-export const encodeGrid = (value: T.Grid): string => write("Grid", value);
+export const encodeGrid = /* @__PURE__ */ encoder<T.Grid>("Grid");
 
 /** Decode a PointList from JSON text; never throws. */
-export const decodePointList = (text: string): T.DecodeResult<T.PointList> => decodeText("PointList", text);
+export const decodePointList = /* @__PURE__ */ decoder<T.PointList>("PointList");
 
 /** Encode a PointList as JSON text with its wire names. */
-export const encodePointList = (value: T.PointList): string => write("PointList", value);
+export const encodePointList = /* @__PURE__ */ encoder<T.PointList>("PointList");

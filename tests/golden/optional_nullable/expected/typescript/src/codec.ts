@@ -27,22 +27,26 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["Inner", { k: "rec", f: [
-    ["n", "n", { k: "int", u: false, min: -2147483648, max: 2147483647 }, true],
+    ["n", { k: "int", u: false, min: -2147483648, max: 2147483647 }, 1],
   ] }],
   ["Holder", { k: "rec", f: [
-    ["required_plain", "requiredPlain", { k: "str" }, true],
-    ["optional_plain", "optionalPlain", { k: "str" }, false],
-    ["required_nullable", "requiredNullable", { k: "null", of: { k: "str" } }, true],
-    ["optional_nullable", "optionalNullable", { k: "null", of: { k: "big", u: false, min: -9223372036854775808n, max: 9223372036854775807n } }, false],
-    ["nullable_ref", "nullableRef", { k: "null", of: "Inner" }, true],
-    ["optional_ref", "optionalRef", "Inner", false],
-    ["with_default", "withDefault", { k: "int", u: true, min: 0, max: 4294967295 }, false, 7],
-    ["text_default", "textDefault", { k: "str" }, false, "none"],
+    ["required_plain", { k: "str" }, 1, "requiredPlain"],
+    ["optional_plain", { k: "str" }, 0, "optionalPlain"],
+    ["required_nullable", { k: "null", of: { k: "str" } }, 1, "requiredNullable"],
+    ["optional_nullable", { k: "null", of: { k: "big", u: false, min: -9223372036854775808n, max: 9223372036854775807n } }, 0, "optionalNullable"],
+    ["nullable_ref", { k: "null", of: "Inner" }, 1, "nullableRef"],
+    ["optional_ref", "Inner", 0, "optionalRef"],
+    ["with_default", { k: "int", u: true, min: 0, max: 4294967295 }, 0, "withDefault", 7],
+    ["text_default", { k: "str" }, 0, "textDefault", "none"],
   ] }],
 ]);
 
@@ -247,7 +251,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -317,14 +321,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -362,14 +366,26 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a Inner from JSON text; never throws. */
-export const decodeInner = (text: string): T.DecodeResult<T.Inner> => decodeText("Inner", text);
+export const decodeInner = /* @__PURE__ */ decoder<T.Inner>("Inner");
 
 /** Encode a Inner as JSON text with its wire names. */
-export const encodeInner = (value: T.Inner): string => write("Inner", value);
+export const encodeInner = /* @__PURE__ */ encoder<T.Inner>("Inner");
 
 /** Decode a Holder from JSON text; never throws. */
-export const decodeHolder = (text: string): T.DecodeResult<T.Holder> => decodeText("Holder", text);
+export const decodeHolder = /* @__PURE__ */ decoder<T.Holder>("Holder");
 
 /** Encode a Holder as JSON text with its wire names. */
-export const encodeHolder = (value: T.Holder): string => write("Holder", value);
+export const encodeHolder = /* @__PURE__ */ encoder<T.Holder>("Holder");

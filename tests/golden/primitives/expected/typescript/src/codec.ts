@@ -27,25 +27,29 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["Everything", { k: "rec", f: [
-    ["s", "s", { k: "str" }, true],
-    ["b", "b", { k: "bool" }, true],
-    ["i8", "i8", { k: "int", u: false, min: -128, max: 127 }, true],
-    ["i16", "i16", { k: "int", u: false, min: -32768, max: 32767 }, true],
-    ["i32", "i32", { k: "int", u: false, min: -2147483648, max: 2147483647 }, true],
-    ["i64", "i64", { k: "big", u: false, min: -9223372036854775808n, max: 9223372036854775807n }, true],
-    ["u8", "u8", { k: "int", u: true, min: 0, max: 255 }, true],
-    ["u16", "u16", { k: "int", u: true, min: 0, max: 65535 }, true],
-    ["u32", "u32", { k: "int", u: true, min: 0, max: 4294967295 }, true],
-    ["u64", "u64", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
-    ["f32", "f32", { k: "f32" }, true],
-    ["f64", "f64", { k: "f64" }, true],
-    ["percent", "percent", { k: "f64", min: 0, max: 100 }, true],
-    ["code", "code", { k: "str", min: 2, max: 8, re: "^[A-Z]+\x24" }, true],
+    ["s", { k: "str" }, 1],
+    ["b", { k: "bool" }, 1],
+    ["i8", { k: "int", u: false, min: -128, max: 127 }, 1],
+    ["i16", { k: "int", u: false, min: -32768, max: 32767 }, 1],
+    ["i32", { k: "int", u: false, min: -2147483648, max: 2147483647 }, 1],
+    ["i64", { k: "big", u: false, min: -9223372036854775808n, max: 9223372036854775807n }, 1],
+    ["u8", { k: "int", u: true, min: 0, max: 255 }, 1],
+    ["u16", { k: "int", u: true, min: 0, max: 65535 }, 1],
+    ["u32", { k: "int", u: true, min: 0, max: 4294967295 }, 1],
+    ["u64", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["f32", { k: "f32" }, 1],
+    ["f64", { k: "f64" }, 1],
+    ["percent", { k: "f64", min: 0, max: 100 }, 1],
+    ["code", { k: "str", min: 2, max: 8, re: "^[A-Z]+\x24" }, 1],
   ] }],
   ["Port", { k: "int", u: true, min: 1, max: 65535 }],
 ]);
@@ -251,7 +255,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -321,14 +325,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -366,14 +370,26 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a Everything from JSON text; never throws. */
-export const decodeEverything = (text: string): T.DecodeResult<T.Everything> => decodeText("Everything", text);
+export const decodeEverything = /* @__PURE__ */ decoder<T.Everything>("Everything");
 
 /** Encode a Everything as JSON text with its wire names. */
-export const encodeEverything = (value: T.Everything): string => write("Everything", value);
+export const encodeEverything = /* @__PURE__ */ encoder<T.Everything>("Everything");
 
 /** Decode a Port from JSON text; never throws. */
-export const decodePort = (text: string): T.DecodeResult<T.Port> => decodeText("Port", text);
+export const decodePort = /* @__PURE__ */ decoder<T.Port>("Port");
 
 /** Encode a Port as JSON text with its wire names. */
-export const encodePort = (value: T.Port): string => write("Port", value);
+export const encodePort = /* @__PURE__ */ encoder<T.Port>("Port");

@@ -27,30 +27,34 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["Field_", { k: "rec", f: [
-    ["class", "class", { k: "str" }, true],
-    ["from", "from", { k: "str" }, true],
-    ["type", "type", { k: "str" }, true],
-    ["float", "float", { k: "f64" }, true],
-    ["str", "str", { k: "str" }, true],
-    ["list", "list", { k: "list", of: { k: "str" } }, true],
-    ["id", "id", { k: "str" }, true],
-    ["self", "self", { k: "str" }, true],
-    ["json", "json", { k: "str" }, true],
-    ["model_config", "modelConfig", { k: "str" }, true],
-    ["to_wire", "toWire", { k: "str" }, false],
-    ["match", "match", { k: "str" }, false],
-    ["bytes", "bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, false],
-    ["dict", "dict", { k: "bool" }, false],
+    ["class", { k: "str" }, 1],
+    ["from", { k: "str" }, 1],
+    ["type", { k: "str" }, 1],
+    ["float", { k: "f64" }, 1],
+    ["str", { k: "str" }, 1],
+    ["list", { k: "list", of: { k: "str" } }, 1],
+    ["id", { k: "str" }, 1],
+    ["self", { k: "str" }, 1],
+    ["json", { k: "str" }, 1],
+    ["model_config", { k: "str" }, 1, "modelConfig"],
+    ["to_wire", { k: "str" }, 0, "toWire"],
+    ["match", { k: "str" }, 0],
+    ["bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 0],
+    ["dict", { k: "bool" }, 0],
   ] }],
   ["Literal", { k: "enum", v: ["class", "None", "true", "from", "self"] }],
   ["WireModel", { k: "rec", f: [
-    ["field", "field", "Field_", true],
-    ["literal", "literal", "Literal", true],
+    ["field", "Field_", 1],
+    ["literal", "Literal", 1],
   ] }],
 ]);
 
@@ -255,7 +259,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -325,14 +329,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -370,20 +374,32 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a Field_ from JSON text; never throws. */
-export const decodeField = (text: string): T.DecodeResult<T.Field_> => decodeText("Field_", text);
+export const decodeField = /* @__PURE__ */ decoder<T.Field_>("Field_");
 
 /** Encode a Field_ as JSON text with its wire names. */
-export const encodeField = (value: T.Field_): string => write("Field_", value);
+export const encodeField = /* @__PURE__ */ encoder<T.Field_>("Field_");
 
 /** Decode a Literal from JSON text; never throws. */
-export const decodeLiteral = (text: string): T.DecodeResult<T.Literal> => decodeText("Literal", text);
+export const decodeLiteral = /* @__PURE__ */ decoder<T.Literal>("Literal");
 
 /** Encode a Literal as JSON text with its wire names. */
-export const encodeLiteral = (value: T.Literal): string => write("Literal", value);
+export const encodeLiteral = /* @__PURE__ */ encoder<T.Literal>("Literal");
 
 /** Decode a WireModel from JSON text; never throws. */
-export const decodeWireModel = (text: string): T.DecodeResult<T.WireModel> => decodeText("WireModel", text);
+export const decodeWireModel = /* @__PURE__ */ decoder<T.WireModel>("WireModel");
 
 /** Encode a WireModel as JSON text with its wire names. */
-export const encodeWireModel = (value: T.WireModel): string => write("WireModel", value);
+export const encodeWireModel = /* @__PURE__ */ encoder<T.WireModel>("WireModel");

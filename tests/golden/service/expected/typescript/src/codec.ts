@@ -27,30 +27,34 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["ItemId", { k: "str", min: 1 }],
   ["Item", { k: "rec", f: [
-    ["id", "id", "ItemId", true],
-    ["count", "count", { k: "int", u: true, min: 0, max: 4294967295 }, true],
+    ["id", "ItemId", 1],
+    ["count", { k: "int", u: true, min: 0, max: 4294967295 }, 1],
   ] }],
   ["ErrorCode", { k: "enum", v: ["not-found", "invalid-request"] }],
   ["Problem", { k: "rec", f: [
-    ["code", "code", "ErrorCode", true],
-    ["message", "message", { k: "str" }, true],
+    ["code", "ErrorCode", 1],
+    ["message", { k: "str" }, 1],
   ] }],
   ["Watch", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "watch" }, true],
-    ["id", "id", "ItemId", true],
+    ["type", { k: "const", v: "watch" }, 1],
+    ["id", "ItemId", 1],
   ] }],
   ["Changed", { k: "rec", f: [
-    ["type", "type", { k: "const", v: "changed" }, true],
-    ["item", "item", "Item", true],
+    ["type", { k: "const", v: "changed" }, 1],
+    ["item", "Item", 1],
   ] }],
-  ["ClientMessage", { k: "union", d: "type", dp: "type", v: [["watch", "Watch"]] }],
-  ["ServerMessage", { k: "union", d: "type", dp: "type", v: [["changed", "Changed"]] }],
+  ["ClientMessage", { k: "union", d: "type", v: [["watch", "Watch"]] }],
+  ["ServerMessage", { k: "union", d: "type", v: [["changed", "Changed"]] }],
 ]);
 
 class Failure {
@@ -254,7 +258,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -324,14 +328,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -369,50 +373,62 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a ItemId from JSON text; never throws. */
-export const decodeItemId = (text: string): T.DecodeResult<T.ItemId> => decodeText("ItemId", text);
+export const decodeItemId = /* @__PURE__ */ decoder<T.ItemId>("ItemId");
 
 /** Encode a ItemId as JSON text with its wire names. */
-export const encodeItemId = (value: T.ItemId): string => write("ItemId", value);
+export const encodeItemId = /* @__PURE__ */ encoder<T.ItemId>("ItemId");
 
 /** Decode a Item from JSON text; never throws. */
-export const decodeItem = (text: string): T.DecodeResult<T.Item> => decodeText("Item", text);
+export const decodeItem = /* @__PURE__ */ decoder<T.Item>("Item");
 
 /** Encode a Item as JSON text with its wire names. */
-export const encodeItem = (value: T.Item): string => write("Item", value);
+export const encodeItem = /* @__PURE__ */ encoder<T.Item>("Item");
 
 /** Decode a ErrorCode from JSON text; never throws. */
-export const decodeErrorCode = (text: string): T.DecodeResult<T.ErrorCode> => decodeText("ErrorCode", text);
+export const decodeErrorCode = /* @__PURE__ */ decoder<T.ErrorCode>("ErrorCode");
 
 /** Encode a ErrorCode as JSON text with its wire names. */
-export const encodeErrorCode = (value: T.ErrorCode): string => write("ErrorCode", value);
+export const encodeErrorCode = /* @__PURE__ */ encoder<T.ErrorCode>("ErrorCode");
 
 /** Decode a Problem from JSON text; never throws. */
-export const decodeProblem = (text: string): T.DecodeResult<T.Problem> => decodeText("Problem", text);
+export const decodeProblem = /* @__PURE__ */ decoder<T.Problem>("Problem");
 
 /** Encode a Problem as JSON text with its wire names. */
-export const encodeProblem = (value: T.Problem): string => write("Problem", value);
+export const encodeProblem = /* @__PURE__ */ encoder<T.Problem>("Problem");
 
 /** Decode a Watch from JSON text; never throws. */
-export const decodeWatch = (text: string): T.DecodeResult<T.Watch> => decodeText("Watch", text);
+export const decodeWatch = /* @__PURE__ */ decoder<T.Watch>("Watch");
 
 /** Encode a Watch as JSON text with its wire names. */
-export const encodeWatch = (value: T.Watch): string => write("Watch", value);
+export const encodeWatch = /* @__PURE__ */ encoder<T.Watch>("Watch");
 
 /** Decode a Changed from JSON text; never throws. */
-export const decodeChanged = (text: string): T.DecodeResult<T.Changed> => decodeText("Changed", text);
+export const decodeChanged = /* @__PURE__ */ decoder<T.Changed>("Changed");
 
 /** Encode a Changed as JSON text with its wire names. */
-export const encodeChanged = (value: T.Changed): string => write("Changed", value);
+export const encodeChanged = /* @__PURE__ */ encoder<T.Changed>("Changed");
 
 /** Decode a ClientMessage from JSON text; never throws. */
-export const decodeClientMessage = (text: string): T.DecodeResult<T.ClientMessage> => decodeText("ClientMessage", text);
+export const decodeClientMessage = /* @__PURE__ */ decoder<T.ClientMessage>("ClientMessage");
 
 /** Encode a ClientMessage as JSON text with its wire names. */
-export const encodeClientMessage = (value: T.ClientMessage): string => write("ClientMessage", value);
+export const encodeClientMessage = /* @__PURE__ */ encoder<T.ClientMessage>("ClientMessage");
 
 /** Decode a ServerMessage from JSON text; never throws. */
-export const decodeServerMessage = (text: string): T.DecodeResult<T.ServerMessage> => decodeText("ServerMessage", text);
+export const decodeServerMessage = /* @__PURE__ */ decoder<T.ServerMessage>("ServerMessage");
 
 /** Encode a ServerMessage as JSON text with its wire names. */
-export const encodeServerMessage = (value: T.ServerMessage): string => write("ServerMessage", value);
+export const encodeServerMessage = /* @__PURE__ */ encoder<T.ServerMessage>("ServerMessage");

@@ -27,31 +27,35 @@ export type Spec =
   | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly (readonly [string, string, Spec, boolean, unknown?])[] }
-  | { readonly k: "union"; readonly d: string; readonly dp: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] }
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
+ * name, then the default an absent optional field takes. */
+export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
   ["Size", { k: "rec", f: [
-    ["bytes", "bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, true],
+    ["bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["ProfileSmall", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "small" }, true],
-    ["val", "val", "Size", true],
+    ["tag", { k: "const", v: "small" }, 1],
+    ["val", "Size", 1],
   ] }],
   ["ProfileLarge", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "large" }, true],
-    ["val", "val", "Size", true],
+    ["tag", { k: "const", v: "large" }, 1],
+    ["val", "Size", 1],
   ] }],
   ["ProfileCustom", { k: "rec", f: [
-    ["tag", "tag", { k: "const", v: "custom" }, true],
-    ["val", "val", "Size", true],
-    ["note", "note", { k: "str" }, false],
+    ["tag", { k: "const", v: "custom" }, 1],
+    ["val", "Size", 1],
+    ["note", { k: "str" }, 0],
   ] }],
-  ["Profile", { k: "union", d: "tag", dp: "tag", v: [["small", "ProfileSmall"], ["large", "ProfileLarge"], ["custom", "ProfileCustom"]] }],
+  ["Profile", { k: "union", d: "tag", v: [["small", "ProfileSmall"], ["large", "ProfileLarge"], ["custom", "ProfileCustom"]] }],
   ["Machine", { k: "rec", f: [
-    ["profile", "profile", "Profile", true],
-    ["history", "history", { k: "list", of: "Profile" }, false],
-    ["named", "named", { k: "map", of: "Profile" }, false],
+    ["profile", "Profile", 1],
+    ["history", { k: "list", of: "Profile" }, 0],
+    ["named", { k: "map", of: "Profile" }, 0],
   ] }],
 ]);
 
@@ -256,7 +260,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, name, field, required, fallback] of s.f) {
+      for (const [wire, field, required, name = wire, fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -326,14 +330,14 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, name, field] of s.f) {
+      for (const [wire, field, , name = wire] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }
     case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp];
+      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
       const variant = s.v.find(([t]) => t === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
       return write(variant[1], value);
@@ -371,38 +375,50 @@ export function writeJson(s: Spec, value: unknown): string {
   return write(s, value);
 }
 
+/** The decoder of the type a table entry describes. */
+const decoder =
+  <V>(s: Spec) =>
+  (text: string): T.DecodeResult<V> =>
+    decodeText<V>(s, text);
+
+/** The encoder of the type a table entry describes. */
+const encoder =
+  <V>(s: Spec) =>
+  (value: V): string =>
+    write(s, value);
+
 /** Decode a Size from JSON text; never throws. */
-export const decodeSize = (text: string): T.DecodeResult<T.Size> => decodeText("Size", text);
+export const decodeSize = /* @__PURE__ */ decoder<T.Size>("Size");
 
 /** Encode a Size as JSON text with its wire names. */
-export const encodeSize = (value: T.Size): string => write("Size", value);
+export const encodeSize = /* @__PURE__ */ encoder<T.Size>("Size");
 
 /** Decode a ProfileSmall from JSON text; never throws. */
-export const decodeProfileSmall = (text: string): T.DecodeResult<T.ProfileSmall> => decodeText("ProfileSmall", text);
+export const decodeProfileSmall = /* @__PURE__ */ decoder<T.ProfileSmall>("ProfileSmall");
 
 /** Encode a ProfileSmall as JSON text with its wire names. */
-export const encodeProfileSmall = (value: T.ProfileSmall): string => write("ProfileSmall", value);
+export const encodeProfileSmall = /* @__PURE__ */ encoder<T.ProfileSmall>("ProfileSmall");
 
 /** Decode a ProfileLarge from JSON text; never throws. */
-export const decodeProfileLarge = (text: string): T.DecodeResult<T.ProfileLarge> => decodeText("ProfileLarge", text);
+export const decodeProfileLarge = /* @__PURE__ */ decoder<T.ProfileLarge>("ProfileLarge");
 
 /** Encode a ProfileLarge as JSON text with its wire names. */
-export const encodeProfileLarge = (value: T.ProfileLarge): string => write("ProfileLarge", value);
+export const encodeProfileLarge = /* @__PURE__ */ encoder<T.ProfileLarge>("ProfileLarge");
 
 /** Decode a ProfileCustom from JSON text; never throws. */
-export const decodeProfileCustom = (text: string): T.DecodeResult<T.ProfileCustom> => decodeText("ProfileCustom", text);
+export const decodeProfileCustom = /* @__PURE__ */ decoder<T.ProfileCustom>("ProfileCustom");
 
 /** Encode a ProfileCustom as JSON text with its wire names. */
-export const encodeProfileCustom = (value: T.ProfileCustom): string => write("ProfileCustom", value);
+export const encodeProfileCustom = /* @__PURE__ */ encoder<T.ProfileCustom>("ProfileCustom");
 
 /** Decode a Profile from JSON text; never throws. */
-export const decodeProfile = (text: string): T.DecodeResult<T.Profile> => decodeText("Profile", text);
+export const decodeProfile = /* @__PURE__ */ decoder<T.Profile>("Profile");
 
 /** Encode a Profile as JSON text with its wire names. */
-export const encodeProfile = (value: T.Profile): string => write("Profile", value);
+export const encodeProfile = /* @__PURE__ */ encoder<T.Profile>("Profile");
 
 /** Decode a Machine from JSON text; never throws. */
-export const decodeMachine = (text: string): T.DecodeResult<T.Machine> => decodeText("Machine", text);
+export const decodeMachine = /* @__PURE__ */ decoder<T.Machine>("Machine");
 
 /** Encode a Machine as JSON text with its wire names. */
-export const encodeMachine = (value: T.Machine): string => write("Machine", value);
+export const encodeMachine = /* @__PURE__ */ encoder<T.Machine>("Machine");
