@@ -13,6 +13,7 @@ const generated = join(here, "../../generated/typescript/src");
 const only = process.argv.slice(2);
 const jobs = [
   { name: "codec", entry: "codec.test.ts" },
+  { name: "conformance", entry: "conformance.test.ts" },
   { name: "server", entry: "server.test.ts" },
   { name: "hooks-react18", entry: "hooks.test.ts", react: "18" },
   { name: "hooks-react19", entry: "hooks.test.ts", react: "19" },
