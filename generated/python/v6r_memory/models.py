@@ -94,7 +94,9 @@ class MemoryUsageSnapshot(WireModel):
     """
     The bytes not held by any live allocation (total minus used).
     """
-    fragmentation_ratio: Annotated[float, Field(alias="fragmentation_ratio")]
+    fragmentation_ratio: Annotated[
+        float, Field(alias="fragmentation_ratio", json_schema_extra={"x-float32": True})
+    ]
     """
     One minus the largest free block divided by the total free bytes, from 0 (all free memory contiguous) towards 1; 0 when nothing is free.
     """
@@ -420,7 +422,9 @@ class MemoryStats(WireModel):
     """
     The live memory per purpose, one entry per purpose with live allocations, in MemoryPurpose order.
     """
-    efficiency_ratio: Annotated[float, Field(alias="efficiency_ratio")]
+    efficiency_ratio: Annotated[
+        float, Field(alias="efficiency_ratio", json_schema_extra={"x-float32": True})
+    ]
     """
     The share of free memory that is usable as one block (largest free block divided by free bytes, 1 minus the fragmentation ratio), from 0 to 1; 1 when nothing is free.
     """

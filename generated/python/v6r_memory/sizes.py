@@ -9,9 +9,9 @@ larger than the size.
 from __future__ import annotations
 
 import re
-import struct
 from fractions import Fraction
 
+from ._wire import float32 as float32  # the rule lives beside the models that apply it
 from .constants import (
     PLATFORM_PREFIX,
     PRESSURE_THRESHOLDS,
@@ -53,20 +53,6 @@ def parse_size(text: str) -> int:
     digits, decimals, unit = match.groups()
     number = Fraction(int(digits + (decimals or "")), 10 ** len(decimals or ""))
     return int(number * SIZE_UNIT_BASE ** units.get(unit.upper(), 0))
-
-
-def float32(value: float) -> float:
-    """`value` rounded to 32-bit float precision, as the shortest decimal that reads back as that float32.
-
-    Fields of format `float` travel as that decimal, so Python prints what Go's float32 and every other
-    binding print (1 - 3/7 is 0.5714286, not 0.5714285714285714).
-    """
-    single = struct.unpack("<f", struct.pack("<f", value))[0]
-    for digits in range(1, 10):
-        text = f"{single:.{digits}g}"
-        if struct.unpack("<f", struct.pack("<f", float(text)))[0] == single:
-            return float(text)
-    return float(single)
 
 
 def memory_size(size: int) -> MemorySize:

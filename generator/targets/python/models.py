@@ -18,7 +18,16 @@ from typing import Any
 from generator import format as fmt
 from generator.errors import Location
 from generator.ir.jsonschema import Exporter
-from generator.ir.model import INTEGER_RANGES, Enum_, Record, Schema
+from generator.ir.model import (
+    INTEGER_RANGES,
+    Enum_,
+    Nullable,
+    Primitive,
+    PrimitiveKind,
+    Record,
+    Schema,
+    TypeNode,
+)
 from generator.targets.context import RenderContext
 from generator.targets.python import naming
 from generator.targets.python.literals import escape_invisible
@@ -38,6 +47,9 @@ _OPTIONS: dict[str, Any] = {
     "use_one_literal_as_default": True,
     "capitalise_enum_members": False,
     "set_default_enum_member": True,
+    "field_extra_keys": [
+        "x-float32"
+    ],  # WireModel range-checks and rounds the fields marked with it
     "formatters": [],
 }
 
@@ -101,6 +113,8 @@ def json_schema_for_models(
             definition.pop("additionalProperties", None)
             for f in decl.fields:
                 nested(definition["properties"][f.name], f"{cls}_{f.name}", f.location)
+                if _is_float32(f.type):
+                    definition["properties"][f.name]["x-float32"] = True
         elif isinstance(decl, Enum_):
             definition["x-enum-varnames"] = [naming.member_name(v.value) for v in decl.values]
         else:
@@ -108,6 +122,12 @@ def json_schema_for_models(
     defs.update(sorted(lifted.items()))
     _drop_integer_formats(doc)
     return doc, sorted(lifted)
+
+
+def _is_float32(node: TypeNode) -> bool:
+    """A field of format `float`, nullable or not (WireModel then checks its range and rounds it)."""
+    inner = node.inner if isinstance(node, Nullable) else node
+    return isinstance(inner, Primitive) and inner.kind is PrimitiveKind.FLOAT32
 
 
 def _drop_integer_formats(node: Any) -> None:

@@ -18,12 +18,12 @@ from generator.targets import scope
 # shadow it. Checked against the templates' imports by tests/generator/test_python_naming.py.
 GENERATED_MODULE_NAMES = frozenset(
     {
-        "Annotated", "Any", "Arena", "AsyncGenerator", "Awaitable", "BaseModel", "Callable", "ConfigDict",
-        "Connection", "Enum", "Field", "Final", "Fraction", "Generic", "Handler", "Hub", "Iterator",
-        "Literal", "Mapping", "MappingProxyType", "Protocol", "RootModel", "Self", "Sequence",
-        "SerializationInfo", "SerializerFunctionWrapHandler", "Session", "StrEnum", "TracebackType",
-        "TypeAliasType", "TypeVar", "WSCloseCode", "WSMsgType", "WireModel", "annotations", "constants",
-        "model_serializer", "models", "sizes",
+        "AfterValidator", "Annotated", "Any", "Arena", "AsyncGenerator", "Awaitable", "BaseModel",
+        "Callable", "ConfigDict", "Connection", "Enum", "Field", "Final", "Fraction", "Generic",
+        "Handler", "Hub", "Iterator", "Literal", "Mapping", "MappingProxyType", "Protocol", "RootModel",
+        "Self", "Sequence", "SerializationInfo", "SerializerFunctionWrapHandler", "Session", "StrEnum",
+        "TracebackType", "TypeAliasType", "TypeVar", "ValidationInfo", "WSCloseCode", "WSMsgType",
+        "WireModel", "annotations", "constants", "model_serializer", "models", "sizes",
     }
 )  # fmt: skip
 

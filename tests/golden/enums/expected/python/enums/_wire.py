@@ -8,13 +8,54 @@ unknown fields; encoding leaves out optional fields that are not set and keeps e
 from __future__ import annotations
 
 import json
-from typing import Any, Self
+import math
+import struct
+from typing import Any, Literal, Self, get_origin
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, model_validator
+
+FLOAT32_MAX = 3.4028234663852886e38
+FLOAT32_ROUNDS_TO_INF = FLOAT32_MAX + 2.0**103  # half an ulp above the largest float32
+FLOAT32_MARK = "x-float32"  # what the target puts on a field of format `float`
+
+
+WIRE = {"wire": True}  # validation context of from_wire/from_data: the input came over the wire
+_TAGS: dict[type[BaseModel], tuple[str, ...]] = {}  # each class's tag fields, by wire name
 
 
 def _unset(value: Any) -> bool:
     return value is None
+
+
+def float32(value: float) -> float:
+    """`value` rounded to 32-bit float precision, as the shortest decimal that reads back as that float32.
+
+    Fields of format `float` hold and travel as that decimal, so Python prints what Go's float32 and every
+    other binding print (1 - 3/7 is 0.5714286, not 0.5714285714285714).
+    """
+    single = _single(value)
+    for digits in range(1, 10):
+        text = f"{single:.{digits}g}"
+        if _single(float(text)) == single:
+            return float(text)
+    return single
+
+
+def _single(value: float) -> float:
+    """The float32 nearest to `value`, as a Python float (infinite past the float32 range)."""
+    if abs(value) >= FLOAT32_ROUNDS_TO_INF:
+        return math.copysign(math.inf, value)
+    if abs(value) > FLOAT32_MAX:
+        # It rounds to the largest float32, but struct refuses anything above that float exactly.
+        value = math.copysign(FLOAT32_MAX, value)
+    single: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    return single
+
+
+def _as_float32(value: float) -> float:
+    if not abs(value) < FLOAT32_ROUNDS_TO_INF:
+        raise ValueError(f"{value} is outside the float32 range")
+    return float32(value)
 
 
 class WireModel(BaseModel):
@@ -23,6 +64,7 @@ class WireModel(BaseModel):
         populate_by_name=True,
         extra="ignore",
         strict=True,
+        allow_inf_nan=False,  # NaN and Infinity are not JSON numbers
         # Validators are built on first use, not at import: a schema with a chain of a thousand
         # references then imports in well under a second instead of building each model's whole
         # subtree eagerly (quadratic time and memory, or a RecursionError).
@@ -39,16 +81,35 @@ class WireModel(BaseModel):
         for field in cls.model_fields.values():
             if not field.is_required():
                 field.exclude_if = _unset
+            extra = field.json_schema_extra
+            if isinstance(extra, dict) and extra.get(FLOAT32_MARK):
+                field.metadata.append(AfterValidator(_as_float32))
+        _TAGS[cls] = tuple(
+            field.alias or name
+            for name, field in cls.model_fields.items()
+            if get_origin(field.annotation) is Literal and not field.is_required()
+        )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tags_are_required_on_the_wire(cls, data: Any, info: ValidationInfo) -> Any:
+        """A union variant's tag has a default so code can write `Ping(timestamp=...)`, but on the wire it
+        is required, as the schema says: a message without its `type` is not that message."""
+        if info.context == WIRE and isinstance(data, dict):
+            missing = [tag for tag in _TAGS.get(cls, ()) if tag not in data]
+            if missing:
+                raise ValueError(f"missing required field {missing[0]!r}")
+        return data
 
     @classmethod
     def from_wire(cls, raw: str | bytes) -> Self:
         """Decode JSON text; raises pydantic.ValidationError naming the path of each problem."""
-        return cls.model_validate_json(raw)
+        return cls.model_validate_json(raw, context=WIRE)
 
     @classmethod
     def from_data(cls, data: Any) -> Self:
         """Decode an already parsed JSON value with exactly the rules of from_wire."""
-        return cls.model_validate_json(json.dumps(data))
+        return cls.model_validate_json(json.dumps(data), context=WIRE)
 
     def to_wire(self) -> str:
         """Encode as compact JSON text with wire names."""

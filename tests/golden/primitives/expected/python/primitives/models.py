@@ -53,7 +53,7 @@ class Everything(WireModel):
     """
     Unsigned 64-bit.
     """
-    f32: Annotated[float, Field(alias="f32")]
+    f32: Annotated[float, Field(alias="f32", json_schema_extra={"x-float32": True})]
     """
     32-bit float.
     """
