@@ -288,6 +288,26 @@ function number(value: unknown): string {
   return String(value);
 }
 
+// Floats are written as the Python binding writes them (pydantic-core; Go's writer copies it), so every
+// binding produces the same bytes: the shortest round-trip digits, a ".0" on integral values, fixed
+// notation from 1e-5 up to 1e16, and outside that an exponent: "1e+16" above, "1e-7" below (no padding).
+function float(value: unknown): string {
+  number(value);
+  const x = value as number;
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const [mantissa = "", exponent = "0"] = Math.abs(x).toExponential().split("e");
+  const digits = mantissa.replace(".", "");
+  const exp = Number(exponent);
+  const sign = x < 0 ? "-" : "";
+  if (exp < -5 || exp >= 16) {
+    const shown = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${shown}e${exp < 0 ? exp : `+${exp}`}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+  return `${sign}${whole}.${digits.slice(exp + 1) || "0"}`;
+}
+
 function write(ref: Spec, value: unknown): string {
   const s = spec(ref);
   switch (s.k) {
@@ -298,10 +318,11 @@ function write(ref: Spec, value: unknown): string {
     case "bool":
       return value === true ? "true" : "false";
     case "int":
-    case "f64":
       return number(value);
+    case "f64":
+      return float(value);
     case "f32":
-      return number(float32(value as number));
+      return float(float32(value as number));
     case "big":
       return BigInt(value as bigint).toString();
     case "list":
