@@ -128,11 +128,48 @@ func decodeString(raw json.RawMessage, path string) (string, error) {
 	if kindOf(raw) != "a string" {
 		return "", decodeErr(path, "expected a string, got %s", kindOf(raw))
 	}
+	if loneSurrogate(raw) {
+		return "", decodeErr(path, "invalid string: a lone surrogate escape is no Unicode text")
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", decodeErr(path, "invalid string: %v", err)
 	}
 	return s, nil
+}
+
+// loneSurrogate reports whether a JSON string token escapes half a surrogate pair on its own ("\ud800").
+// encoding/json would turn it into U+FFFD; Python and TypeScript reject it, and so does this binding.
+func loneSurrogate(raw json.RawMessage) bool {
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if raw[i+1] != 'u' || i+6 > len(raw) {
+			i++ // a two-character escape such as \\ or \"
+			continue
+		}
+		r, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 32)
+		if err != nil {
+			return false // not a valid escape: json.Unmarshal reports it
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+12 > len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
+				return true
+			}
+			low, err := strconv.ParseUint(string(raw[i+8:i+12]), 16, 32)
+			if err != nil || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 func stringDecoder(minLength, maxLength int, pattern *regexp.Regexp) decoder[string] {

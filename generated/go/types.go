@@ -25,6 +25,16 @@ func appendSessionID(b []byte, v SessionID) []byte {
 	return appendString(b, v)
 }
 
+// DecodeSessionID decodes a SessionID from JSON text, checking the schema's constraints.
+func DecodeSessionID(data []byte) (SessionID, error) {
+	return decodeInto(data, decodeSessionID)
+}
+
+// EncodeSessionID encodes a SessionID as JSON text, as every binding writes it.
+func EncodeSessionID(v SessionID) []byte {
+	return appendSessionID(nil, v)
+}
+
 // Identifies one allocation; the pool issues alloc-1, alloc-2, ... in the order allocations are made, so the same operations give the same ids in every binding; unique for the pool's lifetime.
 type AllocationID = string
 
@@ -36,6 +46,16 @@ func appendAllocationID(b []byte, v AllocationID) []byte {
 	return appendString(b, v)
 }
 
+// DecodeAllocationID decodes a AllocationID from JSON text, checking the schema's constraints.
+func DecodeAllocationID(data []byte) (AllocationID, error) {
+	return decodeInto(data, decodeAllocationID)
+}
+
+// EncodeAllocationID encodes a AllocationID as JSON text, as every binding writes it.
+func EncodeAllocationID(v AllocationID) []byte {
+	return appendAllocationID(nil, v)
+}
+
 // Identifies the user who owns a V6R session, e.g. user-456.
 type UserID = string
 
@@ -45,6 +65,16 @@ func decodeUserID(raw json.RawMessage, path string) (UserID, error) {
 
 func appendUserID(b []byte, v UserID) []byte {
 	return appendString(b, v)
+}
+
+// DecodeUserID decodes a UserID from JSON text, checking the schema's constraints.
+func DecodeUserID(data []byte) (UserID, error) {
+	return decodeInto(data, decodeUserID)
+}
+
+// EncodeUserID encodes a UserID as JSON text, as every binding writes it.
+func EncodeUserID(v UserID) []byte {
+	return appendUserID(nil, v)
 }
 
 // What an allocation is used for; reported per purpose in MemoryStats.

@@ -55,9 +55,22 @@ func viaUnion[T any](decode func([]byte) (T, error)) roundTrip {
 	}
 }
 
-// The schema's types by name. SessionId, AllocationId and UserId are plain string aliases in Go with
-// no exported decoder, so they are absent here (their constraints are checked inside other types).
+func viaAlias(decode func([]byte) (string, error), encode func(string) []byte) roundTrip {
+	return func(data []byte) (string, error) {
+		v, err := decode(data)
+		if err != nil {
+			return "", err
+		}
+		return string(encode(v)), nil
+	}
+}
+
+// The schema's types by name; the string aliases (SessionId, AllocationId, UserId) through their
+// exported DecodeX/EncodeX.
 var conformanceCodecs = map[string]roundTrip{
+	"SessionId":                viaAlias(memory.DecodeSessionID, memory.EncodeSessionID),
+	"AllocationId":             viaAlias(memory.DecodeAllocationID, memory.EncodeAllocationID),
+	"UserId":                   viaAlias(memory.DecodeUserID, memory.EncodeUserID),
 	"MemoryPurpose":            viaJSON[memory.MemoryPurpose](),
 	"MemoryPressure":           viaJSON[memory.MemoryPressure](),
 	"TrendDirection":           viaJSON[memory.TrendDirection](),

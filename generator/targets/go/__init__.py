@@ -238,6 +238,9 @@ def assign(schema: Schema) -> GoNames:
     for d in schema.types:
         if isinstance(d, Union):
             package.claim("Decode" + types[d.name], d.name, d.location)
+        elif isinstance(d, Alias):
+            package.claim("Decode" + types[d.name], d.name, d.location)
+            package.claim("Encode" + types[d.name], d.name, d.location)
     fields: dict[str, str] = {}
     enum_constants: dict[str, str] = {}
     for d in schema.types:

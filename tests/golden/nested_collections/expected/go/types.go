@@ -19,6 +19,16 @@ func appendPointList(b []byte, v PointList) []byte {
 	return listEncoder(appendPoint)(b, v)
 }
 
+// DecodePointList decodes a PointList from JSON text, checking the schema's constraints.
+func DecodePointList(data []byte) (PointList, error) {
+	return decodeInto(data, decodePointList)
+}
+
+// EncodePointList encodes a PointList as JSON text, as every binding writes it.
+func EncodePointList(v PointList) []byte {
+	return appendPointList(nil, v)
+}
+
 // A point.
 type Point struct {
 	// X.

@@ -25,6 +25,16 @@ func appendPort(b []byte, v Port) []byte {
 	return appendUint[uint16](b, v)
 }
 
+// DecodePort decodes a Port from JSON text, checking the schema's constraints.
+func DecodePort(data []byte) (Port, error) {
+	return decodeInto(data, decodePort)
+}
+
+// EncodePort encodes a Port as JSON text, as every binding writes it.
+func EncodePort(v Port) []byte {
+	return appendPort(nil, v)
+}
+
 // One field of each primitive kind.
 type Everything struct {
 	// A string.

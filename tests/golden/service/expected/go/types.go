@@ -18,6 +18,16 @@ func appendItemID(b []byte, v ItemID) []byte {
 	return appendString(b, v)
 }
 
+// DecodeItemID decodes a ItemID from JSON text, checking the schema's constraints.
+func DecodeItemID(data []byte) (ItemID, error) {
+	return decodeInto(data, decodeItemID)
+}
+
+// EncodeItemID encodes a ItemID as JSON text, as every binding writes it.
+func EncodeItemID(v ItemID) []byte {
+	return appendItemID(nil, v)
+}
+
 // What went wrong.
 type ErrorCode string
 

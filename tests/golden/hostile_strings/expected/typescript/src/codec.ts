@@ -53,6 +53,7 @@ class Failure {
 const WS = /[ \t\n\r]*/y;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INTEGER = /^-?[0-9]+$/;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -71,8 +72,11 @@ export function parseJson(text: string): JsonValue {
     STRING.lastIndex = i;
     const match = STRING.exec(text);
     if (match === null) return bad("invalid string");
+    const parsed = JSON.parse(match[0]) as string;
+    // "\ud800" alone is valid JSON text but no Unicode string; Python and Go reject it, so do we.
+    if (LONE_SURROGATE.test(parsed)) return bad("lone surrogate in string");
     i = STRING.lastIndex;
-    return JSON.parse(match[0]) as string;
+    return parsed;
   };
   const value = (): JsonValue => {
     skip();
