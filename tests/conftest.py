@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,3 +19,15 @@ if str(GENERATED_PYTHON) not in sys.path:
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """The npm packages of tests/typescript (tsc, esbuild, React...), installed from the committed lock when
+    missing: pytest runs before `make test` reaches the TypeScript toolchain."""
+    folder = ROOT / "tests" / "typescript"
+    if not all((folder / "node_modules" / p).exists() for p in (".bin/tsc", "esbuild")):
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True
+        )
+    return folder / "node_modules"

@@ -153,8 +153,9 @@ def python_server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def go_binaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    if GO is None:
-        pytest.skip("the Go toolchain is not installed")
+    assert (
+        GO is not None
+    ), "the Go toolchain is needed (make test runs go vet and go test): go is not on PATH"
     out = tmp_path_factory.mktemp("gobin")
     binaries = {name: out / name for name in ("goserver", "smoke")}
     for name, binary in binaries.items():
@@ -195,8 +196,8 @@ def _python_client(url: str, request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def _typescript_client(url: str, request: pytest.FixtureRequest) -> dict[str, Any]:
-    if NODE is None:
-        pytest.skip("node is not installed")
+    assert NODE is not None, "node is needed: make test runs the TypeScript toolchain"
+    request.getfixturevalue("node_modules")  # esbuild, which smoke.mjs bundles with
     return _run([NODE, str(TS_DIR / "smoke.mjs"), url], TS_DIR)
 
 

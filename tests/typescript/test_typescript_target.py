@@ -27,15 +27,6 @@ CASES = sorted(
 BIN = HERE / "node_modules" / ".bin"
 
 
-@pytest.fixture(scope="session")
-def node_modules() -> Path:
-    if not (BIN / "tsc").exists():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True
-        )
-    return HERE / "node_modules"
-
-
 def write_case(schema_file: Path, out: Path) -> Path:
     schema = pipeline.load_schema(schema_file, "schema.yaml")
     files = typescript.render(schema, RenderContext("schema.yaml"))
