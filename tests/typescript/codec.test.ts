@@ -2,9 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  decodeMemorySize, decodeMemoryUpdate, decodeMemoryAllocation, decodeServerMessage, decodeMemoryStats,
-  decodeConfigureRequest, decodePlatformProfile, decodeMemoryError, encodeMemorySize, encodeMemoryUpdate,
-  encodeMemoryAllocation, encodeMemoryStats, encodePlatformProfile, encodeServiceStatus, decodeServiceStatus,
+  decode, encode,
   float32, humanReadable, parseSize, usagePercentage, pressureLevel, pressureColor, platformFor,
   defaultMemorySize, validateV6RConfig, MemoryEventEmitter, parseJson, PLATFORM_PROFILES, VM_SIZE_BYTES,
   type MemoryResult, type MemoryUsageSnapshot,
@@ -37,10 +35,10 @@ const SEED_UPDATE = `{
 
 test("u64 edges decode exactly and encode back to the same text", () => {
   for (const text of ["0", "9007199254740991", "9007199254740993", "18446744073709551615"]) {
-    const size = ok(decodeMemorySize(`{"bytes": ${text}, "human_readable": "x"}`));
+    const size = ok(decode("MemorySize", `{"bytes": ${text}, "human_readable": "x"}`));
     assert.equal(typeof size.bytes, "bigint");
     assert.equal(size.bytes, BigInt(text));
-    assert.equal(encodeMemorySize(size), `{"bytes":${text},"human_readable":"x"}`);
+    assert.equal(encode("MemorySize", size), `{"bytes":${text},"human_readable":"x"}`);
   }
 });
 
@@ -54,74 +52,77 @@ test("u64 out of range, negative, fractional, exponent and string are precise er
     ["null", "bytes: expected unsigned integer"],
   ];
   for (const [value, message] of cases) {
-    assert.equal(err(decodeMemorySize(`{"bytes": ${value}, "human_readable": "x"}`)), message);
+    assert.equal(err(decode("MemorySize", `{"bytes": ${value}, "human_readable": "x"}`)), message);
   }
 });
 
 test("the seed's memory_update decodes key for key and round-trips", () => {
-  const update = ok(decodeMemoryUpdate(SEED_UPDATE));
+  const update = ok(decode("MemoryUpdate", SEED_UPDATE));
   assert.equal(update.sessionId, "session-123");
   assert.equal(update.snapshot.timestamp, 1640995200000n);
   assert.equal(update.snapshot.used.humanReadable, "512.0MB");
   assert.equal(update.snapshot.fragmentationRatio, 0.05);
-  assert.deepEqual(JSON.parse(encodeMemoryUpdate(update)), JSON.parse(SEED_UPDATE));
-  const again = ok(decodeMemoryUpdate(encodeMemoryUpdate(update)));
+  assert.deepEqual(JSON.parse(encode("MemoryUpdate", update)), JSON.parse(SEED_UPDATE));
+  const again = ok(decode("MemoryUpdate", encode("MemoryUpdate", update)));
   assert.deepEqual(again, update);
 });
 
 test("nested errors name the full path", () => {
   const bad = SEED_UPDATE.replace('"bytes": 1073741824', '"bytes": "big"');
-  assert.equal(err(decodeMemoryUpdate(bad)), "snapshot.total.bytes: expected unsigned integer");
+  assert.equal(err(decode("MemoryUpdate", bad)), "snapshot.total.bytes: expected unsigned integer");
   const missing = SEED_UPDATE.replace('"platform": "v6r-medium",', "");
-  assert.equal(err(decodeMemoryUpdate(missing)), "snapshot.platform: missing required field");
+  assert.equal(err(decode("MemoryUpdate", missing)), "snapshot.platform: missing required field");
   const wrongType = SEED_UPDATE.replace('"type": "memory_update"', '"type": "memory_updated"');
-  assert.equal(err(decodeMemoryUpdate(wrongType)), 'type: expected "memory_update"');
-  assert.equal(err(decodeMemoryUpdate("[]")), "$: expected object");
-  assert.match(err(decodeMemoryUpdate("{")), /^\$: invalid JSON: /);
-  assert.match(err(decodeMemoryUpdate('{"a": 1,}')), /^\$: invalid JSON: /);
-  assert.match(err(decodeMemoryUpdate(SEED_UPDATE + " x")), /^\$: invalid JSON: unexpected data/);
+  assert.equal(err(decode("MemoryUpdate", wrongType)), 'type: expected "memory_update"');
+  assert.equal(err(decode("MemoryUpdate", "[]")), "$: expected object");
+  assert.match(err(decode("MemoryUpdate", "{")), /^\$: invalid JSON: /);
+  assert.match(err(decode("MemoryUpdate", '{"a": 1,}')), /^\$: invalid JSON: /);
+  // The platform's message, with the position in the caller's text (not in the marked text the parser reads).
+  const trailing = err(decode("MemoryUpdate", SEED_UPDATE + " x"));
+  assert.match(trailing, /^\$: invalid JSON: /);
+  assert.ok(trailing.endsWith(`position ${SEED_UPDATE.length + 1}`), trailing);
   const badRatio = SEED_UPDATE.replace("0.05", "1e39");
-  assert.equal(err(decodeMemoryUpdate(badRatio)), "snapshot.fragmentation_ratio: number out of range");
+  assert.equal(err(decode("MemoryUpdate", badRatio)), "snapshot.fragmentation_ratio: number out of range");
   const badId = SEED_UPDATE.replace('"session_id": "session-123",\n  "snapshot"', '"session_id": "bad id!",\n  "snapshot"');
-  assert.equal(err(decodeMemoryUpdate(badId)), "session_id: expected a string matching ^[A-Za-z0-9._:-]+$");
+  assert.equal(err(decode("MemoryUpdate", badId)), "session_id: expected a string matching ^[A-Za-z0-9._:-]+$");
   const empty = SEED_UPDATE.replace('"session_id": "session-123",\n  "snapshot"', '"session_id": "",\n  "snapshot"');
-  assert.equal(err(decodeMemoryUpdate(empty)), "session_id: expected at least 1 characters");
-  assert.equal(err(decodeMemoryUpdate(`{"type": "memory_update", "session_id": "s", "snapshot": 1, "timestamp": 1}`)), "snapshot: expected object");
+  assert.equal(err(decode("MemoryUpdate", empty)), "session_id: expected at least 1 characters");
+  assert.equal(err(decode("MemoryUpdate", `{"type": "memory_update", "session_id": "s", "snapshot": 1, "timestamp": 1}`)), "snapshot: expected object");
 });
 
 test("unknown fields are ignored; optional fields accept absent and null and are omitted when unset", () => {
   const base = `"id": "alloc-1", "session_id": "s", "size": {"bytes": 64, "human_readable": "64B"}, "purpose": "vm-heap", "offset": 0, "allocated_at": 5`;
-  const a = ok(decodeMemoryAllocation(`{${base}, "surprise": {"deep": [1, 2]}}`));
+  const a = ok(decode("MemoryAllocation", `{${base}, "surprise": {"deep": [1, 2]}}`));
   assert.equal("freedAt" in a, false);
-  assert.equal(encodeMemoryAllocation(a).includes("freed_at"), false);
-  const b = ok(decodeMemoryAllocation(`{${base}, "freed_at": null}`));
+  assert.equal(encode("MemoryAllocation", a).includes("freed_at"), false);
+  const b = ok(decode("MemoryAllocation", `{${base}, "freed_at": null}`));
   assert.equal("freedAt" in b, false);
-  const c = ok(decodeMemoryAllocation(`{${base}, "freed_at": 18446744073709551615}`));
+  const c = ok(decode("MemoryAllocation", `{${base}, "freed_at": 18446744073709551615}`));
   assert.equal(c.freedAt, 18446744073709551615n);
-  assert.ok(encodeMemoryAllocation(c).includes('"freed_at":18446744073709551615'));
+  assert.ok(encode("MemoryAllocation", c).includes('"freed_at":18446744073709551615'));
 });
 
 test("unknown enum values are rejected with their path; unknown message types are an error, not a crash", () => {
   const base = `"id": "alloc-1", "session_id": "s", "size": {"bytes": 64, "human_readable": "64B"}, "offset": 0, "allocated_at": 5`;
-  assert.match(err(decodeMemoryAllocation(`{${base}, "purpose": "gpu"}`)), /^purpose: expected one of "vm-heap", /);
-  assert.match(err(decodeServerMessage(`{"type": "memory_future", "x": 1}`)), /^type: expected one of "memory_update", /);
-  assert.equal(err(decodeServerMessage(`{"x": 1}`)), "type: missing required field");
-  assert.match(err(decodeConfigureRequest(`{"user_id": "u", "vm_size": "huge"}`)), /^vm_size: expected one of "small", "medium", "large"$/);
+  assert.match(err(decode("MemoryAllocation", `{${base}, "purpose": "gpu"}`)), /^purpose: expected one of "vm-heap", /);
+  assert.match(err(decode("ServerMessage", `{"type": "memory_future", "x": 1}`)), /^type: expected one of "memory_update", /);
+  assert.equal(err(decode("ServerMessage", `{"x": 1}`)), "type: missing required field");
+  assert.match(err(decode("ConfigureRequest", `{"user_id": "u", "vm_size": "huge"}`)), /^vm_size: expected one of "small", "medium", "large"$/);
 });
 
 test("lists, unions, u32 and float32 fields", () => {
-  const stats = ok(decodeMemoryStats(`{"total_allocations": 3, "active_allocations": 1, "peak_memory": {"bytes": 1, "human_readable": "1B"},
+  const stats = ok(decode("MemoryStats", `{"total_allocations": 3, "active_allocations": 1, "peak_memory": {"bytes": 1, "human_readable": "1B"},
     "current_memory": {"bytes": 1, "human_readable": "1B"}, "average_allocation_size": {"bytes": 1, "human_readable": "1B"},
     "usage_by_purpose": [{"purpose": "temporary", "size": {"bytes": 1, "human_readable": "1B"}}], "efficiency_ratio": 0.5714285714285714}`));
-  assert.match(encodeMemoryStats(stats), /"efficiency_ratio":0\.5714286/);
-  assert.equal(err(decodeMemoryStats(encodeMemoryStats(stats).replace('"purpose":"temporary"', '"purpose":7'))), "usage_by_purpose[0].purpose: expected one of \"vm-heap\", \"component-stack\", \"asset-cache\", \"jit-code-cache\", \"system-reserved\", \"wasm-linear\", \"network-buffers\", \"temporary\"");
-  const profile = ok(decodePlatformProfile(`{"tag": "psp", "val": {"bytes": 67108864, "human_readable": "64.0MB"}}`));
+  assert.match(encode("MemoryStats", stats), /"efficiency_ratio":0\.5714286/);
+  assert.equal(err(decode("MemoryStats", encode("MemoryStats", stats).replace('"purpose":"temporary"', '"purpose":7'))), "usage_by_purpose[0].purpose: expected one of \"vm-heap\", \"component-stack\", \"asset-cache\", \"jit-code-cache\", \"system-reserved\", \"wasm-linear\", \"network-buffers\", \"temporary\"");
+  const profile = ok(decode("PlatformProfile", `{"tag": "psp", "val": {"bytes": 67108864, "human_readable": "64.0MB"}}`));
   assert.deepEqual(profile, PLATFORM_PROFILES[1]);
-  assert.equal(encodePlatformProfile(profile), `{"tag":"psp","val":{"bytes":67108864,"human_readable":"64.0MB"}}`);
+  assert.equal(encode("PlatformProfile", profile), `{"tag":"psp","val":{"bytes":67108864,"human_readable":"64.0MB"}}`);
   const status = `{"version":"1","uptime_ms":5,"sessions":4294967295,"active_allocations":0,"websocket_clients":0}`;
-  assert.equal(encodeServiceStatus(ok(decodeServiceStatus(status))), status);
-  assert.equal(err(decodeServiceStatus(status.replace("4294967295", "4294967296"))), "sessions: expected unsigned integer from 0 to 4294967295");
-  assert.equal(err(decodeMemoryError(`{"code": "nope", "message": "m", "timestamp": 1}`)).startsWith("code: expected one of"), true);
+  assert.equal(encode("ServiceStatus", ok(decode("ServiceStatus", status))), status);
+  assert.equal(err(decode("ServiceStatus", status.replace("4294967295", "4294967296"))), "sessions: expected unsigned integer from 0 to 4294967295");
+  assert.equal(err(decode("MemoryError", `{"code": "nope", "message": "m", "timestamp": 1}`)).startsWith("code: expected one of"), true);
 });
 
 test("float32 is the shortest decimal that round-trips through Math.fround", () => {

@@ -67,10 +67,10 @@ def test_hostile_strings_read_back_exactly(tmp_path: Path, node_modules: Path) -
     package = write_case(case / "schema.yaml", tmp_path)
     script = tmp_path / "print.ts"
     script.write_text(
-        'import { hostileValues, HOSTILE_TEXT, HOSTILE_LIST, decodeHolder, encodeHolder } from "'
+        'import { hostileValues, HOSTILE_TEXT, HOSTILE_LIST, decode, encode } from "'
         + (package / "src/index.ts").as_posix()
         + '";\n'
-        "const holder = decodeHolder(encodeHolder({ choice: hostileValues[1]! }));\n"
+        "const holder = decode('Holder', encode('Holder', { choice: hostileValues[1]! }));\n"
         "console.log(JSON.stringify({ values: hostileValues, text: HOSTILE_TEXT, list: HOSTILE_LIST,"
         " roundTrip: holder.tag === 'ok' ? holder.val.choice : null,"
         " defaulted: holder.tag === 'ok' ? holder.val.text : null }));\n",

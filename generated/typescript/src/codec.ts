@@ -24,14 +24,13 @@ export type Spec =
   | { readonly k: "list"; readonly of: Spec; readonly min?: number; readonly max?: number }
   | { readonly k: "map"; readonly of: Spec }
   | { readonly k: "null"; readonly of: Spec }
-  | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
   | { readonly k: "rec"; readonly f: readonly Field[] }
   | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
 
-/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
- * name, then the default an absent optional field takes. */
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the
+ * camelCase of the wire name (`human_readable` is humanReadable), then the default an absent optional field takes. */
 export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
@@ -40,44 +39,44 @@ const SPECS = new Map<string, Spec>([
   ["UserId", { k: "str", min: 1, max: 128 }],
   ["MemorySize", { k: "rec", f: [
     ["bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
-    ["human_readable", { k: "str" }, 1, "humanReadable"],
+    ["human_readable", { k: "str" }, 1],
   ] }],
   ["SizeRequest", { k: "rec", f: [
     ["bytes", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
-    ["human_readable", { k: "str" }, 0, "humanReadable"],
+    ["human_readable", { k: "str" }, 0],
   ] }],
   ["MemoryUsageSnapshot", { k: "rec", f: [
     ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["platform", { k: "str" }, 1],
     ["total", "MemorySize", 1],
     ["used", "MemorySize", 1],
     ["available", "MemorySize", 1],
-    ["fragmentation_ratio", { k: "f32" }, 1, "fragmentationRatio"],
+    ["fragmentation_ratio", { k: "f32" }, 1],
   ] }],
   ["MemoryAllocation", { k: "rec", f: [
     ["id", "AllocationId", 1],
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["size", "MemorySize", 1],
     ["purpose", "MemoryPurpose", 1],
     ["offset", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
-    ["allocated_at", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "allocatedAt"],
-    ["freed_at", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 0, "freedAt"],
+    ["allocated_at", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["freed_at", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 0],
   ] }],
   ["MemoryPurpose", { k: "enum", v: ["vm-heap", "component-stack", "asset-cache", "jit-code-cache", "system-reserved", "wasm-linear", "network-buffers", "temporary"] }],
   ["MemoryPressure", { k: "enum", v: ["low", "medium", "high", "critical"] }],
   ["TrendDirection", { k: "enum", v: ["increasing", "decreasing", "stable", "volatile"] }],
   ["VmSize", { k: "enum", v: ["small", "medium", "large"] }],
   ["MemoryLimits", { k: "rec", f: [
-    ["heap_max", "MemorySize", 1, "heapMax"],
-    ["stack_max", "MemorySize", 1, "stackMax"],
-    ["cache_max", "MemorySize", 1, "cacheMax"],
-    ["soft_limit", "MemorySize", 1, "softLimit"],
-    ["hard_limit", "MemorySize", 1, "hardLimit"],
+    ["heap_max", "MemorySize", 1],
+    ["stack_max", "MemorySize", 1],
+    ["cache_max", "MemorySize", 1],
+    ["soft_limit", "MemorySize", 1],
+    ["hard_limit", "MemorySize", 1],
   ] }],
   ["PressureThreshold", { k: "rec", f: [
     ["level", "MemoryPressure", 1],
-    ["min_usage_percent", { k: "f64" }, 1, "minUsagePercent"],
+    ["min_usage_percent", { k: "f64" }, 1],
   ] }],
   ["MemoryErrorCode", { k: "enum", v: ["insufficient-memory", "limit-exceeded", "invalid-size", "allocation-failed", "already-freed", "invalid-allocation", "unsupported-platform", "fragmentation-error", "invalid-request", "session-not-found", "not-found", "method-not-allowed", "forbidden", "payload-too-large", "internal-error"] }],
   ["MemoryError", { k: "rec", f: [
@@ -120,32 +119,32 @@ const SPECS = new Map<string, Spec>([
     ["size", "MemorySize", 1],
   ] }],
   ["MemoryStats", { k: "rec", f: [
-    ["total_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "totalAllocations"],
-    ["active_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "activeAllocations"],
-    ["peak_memory", "MemorySize", 1, "peakMemory"],
-    ["current_memory", "MemorySize", 1, "currentMemory"],
-    ["average_allocation_size", "MemorySize", 1, "averageAllocationSize"],
-    ["usage_by_purpose", { k: "list", of: "PurposeUsage" }, 1, "usageByPurpose"],
-    ["efficiency_ratio", { k: "f32" }, 1, "efficiencyRatio"],
+    ["total_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["active_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["peak_memory", "MemorySize", 1],
+    ["current_memory", "MemorySize", 1],
+    ["average_allocation_size", "MemorySize", 1],
+    ["usage_by_purpose", { k: "list", of: "PurposeUsage" }, 1],
+    ["efficiency_ratio", { k: "f32" }, 1],
   ] }],
   ["MemoryTrend", { k: "rec", f: [
     ["snapshots", { k: "list", of: "MemoryUsageSnapshot" }, 1],
-    ["trend_direction", "TrendDirection", 1, "trendDirection"],
-    ["predicted_peak", "MemorySize", 0, "predictedPeak"],
+    ["trend_direction", "TrendDirection", 1],
+    ["predicted_peak", "MemorySize", 0],
   ] }],
   ["V6RMemoryConfig", { k: "rec", f: [
-    ["session_id", "SessionId", 1, "sessionId"],
-    ["user_id", "UserId", 1, "userId"],
-    ["vm_size", "VmSize", 1, "vmSize"],
+    ["session_id", "SessionId", 1],
+    ["user_id", "UserId", 1],
+    ["vm_size", "VmSize", 1],
   ] }],
   ["AllocateRequest", { k: "rec", f: [
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["size", "SizeRequest", 1],
     ["purpose", "MemoryPurpose", 1],
   ] }],
   ["ConfigureRequest", { k: "rec", f: [
-    ["user_id", "UserId", 1, "userId"],
-    ["vm_size", "VmSize", 1, "vmSize"],
+    ["user_id", "UserId", 1],
+    ["vm_size", "VmSize", 1],
     ["limits", "MemoryLimits", 0],
   ] }],
   ["SessionConfiguration", { k: "rec", f: [
@@ -155,7 +154,7 @@ const SPECS = new Map<string, Spec>([
     ["limits", "MemoryLimits", 1],
   ] }],
   ["AllocationList", { k: "rec", f: [
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["allocations", { k: "list", of: "MemoryAllocation" }, 1],
   ] }],
   ["HealthStatus", { k: "rec", f: [
@@ -164,19 +163,19 @@ const SPECS = new Map<string, Spec>([
   ] }],
   ["ServiceStatus", { k: "rec", f: [
     ["version", { k: "str" }, 1],
-    ["uptime_ms", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "uptimeMs"],
+    ["uptime_ms", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
     ["sessions", { k: "int", u: true, min: 0, max: 4294967295 }, 1],
-    ["active_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1, "activeAllocations"],
-    ["websocket_clients", { k: "int", u: true, min: 0, max: 4294967295 }, 1, "websocketClients"],
+    ["active_allocations", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
+    ["websocket_clients", { k: "int", u: true, min: 0, max: 4294967295 }, 1],
   ] }],
   ["MemorySubscribe", { k: "rec", f: [
     ["type", { k: "const", v: "memory_subscribe" }, 1],
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["MemoryUnsubscribe", { k: "rec", f: [
     ["type", { k: "const", v: "memory_unsubscribe" }, 1],
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["Ping", { k: "rec", f: [
@@ -186,18 +185,18 @@ const SPECS = new Map<string, Spec>([
   ["ClientMessage", { k: "union", d: "type", v: [["memory_subscribe", "MemorySubscribe"], ["memory_unsubscribe", "MemoryUnsubscribe"], ["ping", "Ping"]] }],
   ["MemoryUpdate", { k: "rec", f: [
     ["type", { k: "const", v: "memory_update" }, 1],
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["snapshot", "MemoryUsageSnapshot", 1],
     ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["MemorySubscribed", { k: "rec", f: [
     ["type", { k: "const", v: "memory_subscribed" }, 1],
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["MemoryUnsubscribed", { k: "rec", f: [
     ["type", { k: "const", v: "memory_unsubscribed" }, 1],
-    ["session_id", "SessionId", 1, "sessionId"],
+    ["session_id", "SessionId", 1],
     ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
   ["Pong", { k: "rec", f: [
@@ -206,10 +205,10 @@ const SPECS = new Map<string, Spec>([
   ] }],
   ["MemoryPressureAlert", { k: "rec", f: [
     ["type", { k: "const", v: "memory_pressure_alert" }, 1],
-    ["session_id", "SessionId", 1, "sessionId"],
-    ["previous_level", "MemoryPressure", 1, "previousLevel"],
+    ["session_id", "SessionId", 1],
+    ["previous_level", "MemoryPressure", 1],
     ["level", "MemoryPressure", 1],
-    ["usage_percentage", { k: "f64" }, 1, "usagePercentage"],
+    ["usage_percentage", { k: "f64" }, 1],
     ["snapshot", "MemoryUsageSnapshot", 1],
     ["timestamp", { k: "big", u: true, min: 0n, max: 18446744073709551615n }, 1],
   ] }],
@@ -228,105 +227,58 @@ class Failure {
   ) {}
 }
 
-const WS = /[ \t\n\r]*/y;
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
+// Every JSON string and number of a text, in order; a string is matched whole, so digits in it stay in it.
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INTEGER = /^-?[0-9]+$/;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-/** Parse strict JSON (RFC 8259) into a JsonValue; throws SyntaxError naming the position. */
+/** Parse strict JSON (RFC 8259) into a JsonValue; throws SyntaxError.
+ *
+ * The platform's JSON.parse checks the syntax (fast and exactly to the RFC) after one pass that puts an "s" at
+ * the start of every string and turns every number into a string of "n" and the number's own text. So no
+ * number passes through a lossy double, and no key looks like an array index, which keeps every object's keys
+ * in document order. */
 export function parseJson(text: string): JsonValue {
-  let i = 0;
-  const skip = (): void => {
-    WS.lastIndex = i;
-    WS.test(text);
-    i = WS.lastIndex;
-  };
-  const bad = (what: string): never => {
-    throw new SyntaxError(`${what} at position ${i}`);
-  };
-  const string = (): string => {
-    STRING.lastIndex = i;
-    const match = STRING.exec(text);
-    if (match === null) return bad("invalid string");
-    const parsed = JSON.parse(match[0]) as string;
-    // "\ud800" alone is valid JSON text but no Unicode string; Python and Go reject it, so do we.
-    if (LONE_SURROGATE.test(parsed)) return bad("lone surrogate in string");
-    i = STRING.lastIndex;
-    return parsed;
-  };
-  const value = (): JsonValue => {
-    skip();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      const out = new Map<string, JsonValue>();
-      skip();
-      if (text[i] === "}") {
-        i++;
-        return out;
-      }
-      for (;;) {
-        skip();
-        if (text[i] !== '"') bad("expected a string key");
-        const key = string();
-        skip();
-        if (text[i] !== ":") bad("expected ':'");
-        i++;
-        out.set(key, value());
-        skip();
-        const next = text[i];
-        if (next === "}") {
-          i++;
-          return out;
-        }
-        if (next !== ",") bad("expected ',' or '}'");
-        i++;
-      }
-    }
-    if (c === "[") {
-      i++;
-      const out: JsonValue[] = [];
-      skip();
-      if (text[i] === "]") {
-        i++;
-        return out;
-      }
-      for (;;) {
-        out.push(value());
-        skip();
-        const next = text[i];
-        if (next === "]") {
-          i++;
-          return out;
-        }
-        if (next !== ",") bad("expected ',' or ']'");
-        i++;
-      }
-    }
-    if (c === '"') return string();
-    for (const [word, literal] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return literal;
-      }
-    }
-    NUMBER.lastIndex = i;
-    const match = NUMBER.exec(text);
-    if (match !== null) {
-      i = NUMBER.lastIndex;
-      return new JsonNumber(match[0]);
-    }
-    return bad(c === undefined ? "unexpected end of input" : `unexpected ${JSON.stringify(c)}`);
-  };
-  const out = value();
-  skip();
-  if (i < text.length) bad("unexpected data after the value");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(TOKEN, (token) => (token[0] === '"' ? `"s${token.slice(1)}` : `"n${token}"`)));
+  } catch (error) {
+    JSON.parse(text); // throws the platform's message, with positions in the caller's text
+    throw error;
+  }
+  return unmark(parsed);
+}
+
+/** The JsonValue of a value JSON.parse built from marked text. */
+function unmark(value: unknown): JsonValue {
+  if (typeof value === "string") {
+    if (value[0] === "n") return new JsonNumber(value.slice(1));
+    // "\ud800" alone is valid JSON text but no Unicode string; Python and Go reject it, so do we. (A string
+    // without its "s" cannot come from the marking pass; the check costs nothing and keeps that true.)
+    if (value[0] !== "s" || LONE_SURROGATE.test(value)) throw new SyntaxError("lone surrogate in string");
+    return value.slice(1);
+  }
+  if (value === null || typeof value !== "object") return value as boolean | null;
+  if (Array.isArray(value)) return value.map(unmark);
+  const out = new Map<string, JsonValue>();
+  for (const key of Object.keys(value)) out.set(key.slice(1), unmark((value as Record<string, unknown>)[key]));
   return out;
 }
 
 const child = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
+
+const properties = new Map<string, string>();
+
+/** The property name of a wire name when the table does not give one: its camelCase. */
+function property(wire: string): string {
+  let name = properties.get(wire);
+  if (name === undefined) {
+    name = wire.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    properties.set(wire, name);
+  }
+  return name;
+}
 
 function fail(path: string, message: string): never {
   throw new Failure(path, message);
@@ -414,8 +366,6 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
     }
     case "null":
       return j === null ? null : read(s.of, j, path);
-    case "ref":
-      return read(s.n, j, path);
     case "const":
       return j === s.v ? j : fail(path, `expected ${JSON.stringify(s.v)}`);
     case "enum":
@@ -426,7 +376,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, field, required, name = wire, fallback] of s.f) {
+      for (const [wire, field, required, name = property(wire), fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -512,12 +462,10 @@ function write(ref: Spec, value: unknown): string {
     }
     case "null":
       return value === null ? "null" : write(s.of, value);
-    case "ref":
-      return write(s.n, value);
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, field, , name = wire] of s.f) {
+      for (const [wire, field, , name = property(wire)] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
@@ -546,294 +494,21 @@ export function readJson<V>(s: Spec, json: JsonValue, path = ""): T.MemoryResult
   }
 }
 
-/** Decode JSON text as the type `s` describes. */
-export function decodeText<V>(s: Spec, text: string): T.MemoryResult<V> {
+/** Decode JSON text as the named type; never throws. */
+export function decode<K extends keyof T.WireTypes>(type: K, text: string): T.MemoryResult<T.WireTypes[K]> {
   let json: JsonValue;
   try {
     json = parseJson(text);
   } catch (error) {
     return { tag: "err", val: failure("", error instanceof SyntaxError ? `invalid JSON: ${error.message}` : "nested too deeply") };
   }
-  return readJson<V>(s, json);
+  return readJson(type, json);
 }
 
-/** Encode a value of the type `s` describes as compact JSON text. */
-export function writeJson(s: Spec, value: unknown): string {
-  return write(s, value);
+/** Encode a value of the named type as compact JSON text with its wire names. */
+export function encode<K extends keyof T.WireTypes>(type: K, value: T.WireTypes[K]): string {
+  return write(type, value);
 }
 
-/** The decoder of the type a table entry describes. */
-const decoder =
-  <V>(s: Spec) =>
-  (text: string): T.MemoryResult<V> =>
-    decodeText<V>(s, text);
-
-/** The encoder of the type a table entry describes. */
-const encoder =
-  <V>(s: Spec) =>
-  (value: V): string =>
-    write(s, value);
-
-/** Decode a SessionId from JSON text; never throws. */
-export const decodeSessionId = /* @__PURE__ */ decoder<T.SessionId>("SessionId");
-
-/** Encode a SessionId as JSON text with its wire names. */
-export const encodeSessionId = /* @__PURE__ */ encoder<T.SessionId>("SessionId");
-
-/** Decode a AllocationId from JSON text; never throws. */
-export const decodeAllocationId = /* @__PURE__ */ decoder<T.AllocationId>("AllocationId");
-
-/** Encode a AllocationId as JSON text with its wire names. */
-export const encodeAllocationId = /* @__PURE__ */ encoder<T.AllocationId>("AllocationId");
-
-/** Decode a UserId from JSON text; never throws. */
-export const decodeUserId = /* @__PURE__ */ decoder<T.UserId>("UserId");
-
-/** Encode a UserId as JSON text with its wire names. */
-export const encodeUserId = /* @__PURE__ */ encoder<T.UserId>("UserId");
-
-/** Decode a MemorySize from JSON text; never throws. */
-export const decodeMemorySize = /* @__PURE__ */ decoder<T.MemorySize>("MemorySize");
-
-/** Encode a MemorySize as JSON text with its wire names. */
-export const encodeMemorySize = /* @__PURE__ */ encoder<T.MemorySize>("MemorySize");
-
-/** Decode a SizeRequest from JSON text; never throws. */
-export const decodeSizeRequest = /* @__PURE__ */ decoder<T.SizeRequest>("SizeRequest");
-
-/** Encode a SizeRequest as JSON text with its wire names. */
-export const encodeSizeRequest = /* @__PURE__ */ encoder<T.SizeRequest>("SizeRequest");
-
-/** Decode a MemoryUsageSnapshot from JSON text; never throws. */
-export const decodeMemoryUsageSnapshot = /* @__PURE__ */ decoder<T.MemoryUsageSnapshot>("MemoryUsageSnapshot");
-
-/** Encode a MemoryUsageSnapshot as JSON text with its wire names. */
-export const encodeMemoryUsageSnapshot = /* @__PURE__ */ encoder<T.MemoryUsageSnapshot>("MemoryUsageSnapshot");
-
-/** Decode a MemoryAllocation from JSON text; never throws. */
-export const decodeMemoryAllocation = /* @__PURE__ */ decoder<T.MemoryAllocation>("MemoryAllocation");
-
-/** Encode a MemoryAllocation as JSON text with its wire names. */
-export const encodeMemoryAllocation = /* @__PURE__ */ encoder<T.MemoryAllocation>("MemoryAllocation");
-
-/** Decode a MemoryPurpose from JSON text; never throws. */
-export const decodeMemoryPurpose = /* @__PURE__ */ decoder<T.MemoryPurpose>("MemoryPurpose");
-
-/** Encode a MemoryPurpose as JSON text with its wire names. */
-export const encodeMemoryPurpose = /* @__PURE__ */ encoder<T.MemoryPurpose>("MemoryPurpose");
-
-/** Decode a MemoryPressure from JSON text; never throws. */
-export const decodeMemoryPressure = /* @__PURE__ */ decoder<T.MemoryPressure>("MemoryPressure");
-
-/** Encode a MemoryPressure as JSON text with its wire names. */
-export const encodeMemoryPressure = /* @__PURE__ */ encoder<T.MemoryPressure>("MemoryPressure");
-
-/** Decode a TrendDirection from JSON text; never throws. */
-export const decodeTrendDirection = /* @__PURE__ */ decoder<T.TrendDirection>("TrendDirection");
-
-/** Encode a TrendDirection as JSON text with its wire names. */
-export const encodeTrendDirection = /* @__PURE__ */ encoder<T.TrendDirection>("TrendDirection");
-
-/** Decode a VmSize from JSON text; never throws. */
-export const decodeVmSize = /* @__PURE__ */ decoder<T.VmSize>("VmSize");
-
-/** Encode a VmSize as JSON text with its wire names. */
-export const encodeVmSize = /* @__PURE__ */ encoder<T.VmSize>("VmSize");
-
-/** Decode a MemoryLimits from JSON text; never throws. */
-export const decodeMemoryLimits = /* @__PURE__ */ decoder<T.MemoryLimits>("MemoryLimits");
-
-/** Encode a MemoryLimits as JSON text with its wire names. */
-export const encodeMemoryLimits = /* @__PURE__ */ encoder<T.MemoryLimits>("MemoryLimits");
-
-/** Decode a PressureThreshold from JSON text; never throws. */
-export const decodePressureThreshold = /* @__PURE__ */ decoder<T.PressureThreshold>("PressureThreshold");
-
-/** Encode a PressureThreshold as JSON text with its wire names. */
-export const encodePressureThreshold = /* @__PURE__ */ encoder<T.PressureThreshold>("PressureThreshold");
-
-/** Decode a MemoryErrorCode from JSON text; never throws. */
-export const decodeMemoryErrorCode = /* @__PURE__ */ decoder<T.MemoryErrorCode>("MemoryErrorCode");
-
-/** Encode a MemoryErrorCode as JSON text with its wire names. */
-export const encodeMemoryErrorCode = /* @__PURE__ */ encoder<T.MemoryErrorCode>("MemoryErrorCode");
-
-/** Decode a MemoryError from JSON text; never throws. */
-export const decodeMemoryError = /* @__PURE__ */ decoder<T.MemoryError>("MemoryError");
-
-/** Encode a MemoryError as JSON text with its wire names. */
-export const encodeMemoryError = /* @__PURE__ */ encoder<T.MemoryError>("MemoryError");
-
-/** Decode a PlatformProfileDreamcast from JSON text; never throws. */
-export const decodePlatformProfileDreamcast = /* @__PURE__ */ decoder<T.PlatformProfileDreamcast>("PlatformProfileDreamcast");
-
-/** Encode a PlatformProfileDreamcast as JSON text with its wire names. */
-export const encodePlatformProfileDreamcast = /* @__PURE__ */ encoder<T.PlatformProfileDreamcast>("PlatformProfileDreamcast");
-
-/** Decode a PlatformProfilePsp from JSON text; never throws. */
-export const decodePlatformProfilePsp = /* @__PURE__ */ decoder<T.PlatformProfilePsp>("PlatformProfilePsp");
-
-/** Encode a PlatformProfilePsp as JSON text with its wire names. */
-export const encodePlatformProfilePsp = /* @__PURE__ */ encoder<T.PlatformProfilePsp>("PlatformProfilePsp");
-
-/** Decode a PlatformProfileVita from JSON text; never throws. */
-export const decodePlatformProfileVita = /* @__PURE__ */ decoder<T.PlatformProfileVita>("PlatformProfileVita");
-
-/** Encode a PlatformProfileVita as JSON text with its wire names. */
-export const encodePlatformProfileVita = /* @__PURE__ */ encoder<T.PlatformProfileVita>("PlatformProfileVita");
-
-/** Decode a PlatformProfileV6rSmall from JSON text; never throws. */
-export const decodePlatformProfileV6rSmall = /* @__PURE__ */ decoder<T.PlatformProfileV6rSmall>("PlatformProfileV6rSmall");
-
-/** Encode a PlatformProfileV6rSmall as JSON text with its wire names. */
-export const encodePlatformProfileV6rSmall = /* @__PURE__ */ encoder<T.PlatformProfileV6rSmall>("PlatformProfileV6rSmall");
-
-/** Decode a PlatformProfileV6rMedium from JSON text; never throws. */
-export const decodePlatformProfileV6rMedium = /* @__PURE__ */ decoder<T.PlatformProfileV6rMedium>("PlatformProfileV6rMedium");
-
-/** Encode a PlatformProfileV6rMedium as JSON text with its wire names. */
-export const encodePlatformProfileV6rMedium = /* @__PURE__ */ encoder<T.PlatformProfileV6rMedium>("PlatformProfileV6rMedium");
-
-/** Decode a PlatformProfileV6rLarge from JSON text; never throws. */
-export const decodePlatformProfileV6rLarge = /* @__PURE__ */ decoder<T.PlatformProfileV6rLarge>("PlatformProfileV6rLarge");
-
-/** Encode a PlatformProfileV6rLarge as JSON text with its wire names. */
-export const encodePlatformProfileV6rLarge = /* @__PURE__ */ encoder<T.PlatformProfileV6rLarge>("PlatformProfileV6rLarge");
-
-/** Decode a PlatformProfileCustom from JSON text; never throws. */
-export const decodePlatformProfileCustom = /* @__PURE__ */ decoder<T.PlatformProfileCustom>("PlatformProfileCustom");
-
-/** Encode a PlatformProfileCustom as JSON text with its wire names. */
-export const encodePlatformProfileCustom = /* @__PURE__ */ encoder<T.PlatformProfileCustom>("PlatformProfileCustom");
-
-/** Decode a PlatformProfile from JSON text; never throws. */
-export const decodePlatformProfile = /* @__PURE__ */ decoder<T.PlatformProfile>("PlatformProfile");
-
-/** Encode a PlatformProfile as JSON text with its wire names. */
-export const encodePlatformProfile = /* @__PURE__ */ encoder<T.PlatformProfile>("PlatformProfile");
-
-/** Decode a PurposeUsage from JSON text; never throws. */
-export const decodePurposeUsage = /* @__PURE__ */ decoder<T.PurposeUsage>("PurposeUsage");
-
-/** Encode a PurposeUsage as JSON text with its wire names. */
-export const encodePurposeUsage = /* @__PURE__ */ encoder<T.PurposeUsage>("PurposeUsage");
-
-/** Decode a MemoryStats from JSON text; never throws. */
-export const decodeMemoryStats = /* @__PURE__ */ decoder<T.MemoryStats>("MemoryStats");
-
-/** Encode a MemoryStats as JSON text with its wire names. */
-export const encodeMemoryStats = /* @__PURE__ */ encoder<T.MemoryStats>("MemoryStats");
-
-/** Decode a MemoryTrend from JSON text; never throws. */
-export const decodeMemoryTrend = /* @__PURE__ */ decoder<T.MemoryTrend>("MemoryTrend");
-
-/** Encode a MemoryTrend as JSON text with its wire names. */
-export const encodeMemoryTrend = /* @__PURE__ */ encoder<T.MemoryTrend>("MemoryTrend");
-
-/** Decode a V6RMemoryConfig from JSON text; never throws. */
-export const decodeV6RMemoryConfig = /* @__PURE__ */ decoder<T.V6RMemoryConfig>("V6RMemoryConfig");
-
-/** Encode a V6RMemoryConfig as JSON text with its wire names. */
-export const encodeV6RMemoryConfig = /* @__PURE__ */ encoder<T.V6RMemoryConfig>("V6RMemoryConfig");
-
-/** Decode a AllocateRequest from JSON text; never throws. */
-export const decodeAllocateRequest = /* @__PURE__ */ decoder<T.AllocateRequest>("AllocateRequest");
-
-/** Encode a AllocateRequest as JSON text with its wire names. */
-export const encodeAllocateRequest = /* @__PURE__ */ encoder<T.AllocateRequest>("AllocateRequest");
-
-/** Decode a ConfigureRequest from JSON text; never throws. */
-export const decodeConfigureRequest = /* @__PURE__ */ decoder<T.ConfigureRequest>("ConfigureRequest");
-
-/** Encode a ConfigureRequest as JSON text with its wire names. */
-export const encodeConfigureRequest = /* @__PURE__ */ encoder<T.ConfigureRequest>("ConfigureRequest");
-
-/** Decode a SessionConfiguration from JSON text; never throws. */
-export const decodeSessionConfiguration = /* @__PURE__ */ decoder<T.SessionConfiguration>("SessionConfiguration");
-
-/** Encode a SessionConfiguration as JSON text with its wire names. */
-export const encodeSessionConfiguration = /* @__PURE__ */ encoder<T.SessionConfiguration>("SessionConfiguration");
-
-/** Decode a AllocationList from JSON text; never throws. */
-export const decodeAllocationList = /* @__PURE__ */ decoder<T.AllocationList>("AllocationList");
-
-/** Encode a AllocationList as JSON text with its wire names. */
-export const encodeAllocationList = /* @__PURE__ */ encoder<T.AllocationList>("AllocationList");
-
-/** Decode a HealthStatus from JSON text; never throws. */
-export const decodeHealthStatus = /* @__PURE__ */ decoder<T.HealthStatus>("HealthStatus");
-
-/** Encode a HealthStatus as JSON text with its wire names. */
-export const encodeHealthStatus = /* @__PURE__ */ encoder<T.HealthStatus>("HealthStatus");
-
-/** Decode a ServiceStatus from JSON text; never throws. */
-export const decodeServiceStatus = /* @__PURE__ */ decoder<T.ServiceStatus>("ServiceStatus");
-
-/** Encode a ServiceStatus as JSON text with its wire names. */
-export const encodeServiceStatus = /* @__PURE__ */ encoder<T.ServiceStatus>("ServiceStatus");
-
-/** Decode a MemorySubscribe from JSON text; never throws. */
-export const decodeMemorySubscribe = /* @__PURE__ */ decoder<T.MemorySubscribe>("MemorySubscribe");
-
-/** Encode a MemorySubscribe as JSON text with its wire names. */
-export const encodeMemorySubscribe = /* @__PURE__ */ encoder<T.MemorySubscribe>("MemorySubscribe");
-
-/** Decode a MemoryUnsubscribe from JSON text; never throws. */
-export const decodeMemoryUnsubscribe = /* @__PURE__ */ decoder<T.MemoryUnsubscribe>("MemoryUnsubscribe");
-
-/** Encode a MemoryUnsubscribe as JSON text with its wire names. */
-export const encodeMemoryUnsubscribe = /* @__PURE__ */ encoder<T.MemoryUnsubscribe>("MemoryUnsubscribe");
-
-/** Decode a Ping from JSON text; never throws. */
-export const decodePing = /* @__PURE__ */ decoder<T.Ping>("Ping");
-
-/** Encode a Ping as JSON text with its wire names. */
-export const encodePing = /* @__PURE__ */ encoder<T.Ping>("Ping");
-
-/** Decode a ClientMessage from JSON text; never throws. */
-export const decodeClientMessage = /* @__PURE__ */ decoder<T.ClientMessage>("ClientMessage");
-
-/** Encode a ClientMessage as JSON text with its wire names. */
-export const encodeClientMessage = /* @__PURE__ */ encoder<T.ClientMessage>("ClientMessage");
-
-/** Decode a MemoryUpdate from JSON text; never throws. */
-export const decodeMemoryUpdate = /* @__PURE__ */ decoder<T.MemoryUpdate>("MemoryUpdate");
-
-/** Encode a MemoryUpdate as JSON text with its wire names. */
-export const encodeMemoryUpdate = /* @__PURE__ */ encoder<T.MemoryUpdate>("MemoryUpdate");
-
-/** Decode a MemorySubscribed from JSON text; never throws. */
-export const decodeMemorySubscribed = /* @__PURE__ */ decoder<T.MemorySubscribed>("MemorySubscribed");
-
-/** Encode a MemorySubscribed as JSON text with its wire names. */
-export const encodeMemorySubscribed = /* @__PURE__ */ encoder<T.MemorySubscribed>("MemorySubscribed");
-
-/** Decode a MemoryUnsubscribed from JSON text; never throws. */
-export const decodeMemoryUnsubscribed = /* @__PURE__ */ decoder<T.MemoryUnsubscribed>("MemoryUnsubscribed");
-
-/** Encode a MemoryUnsubscribed as JSON text with its wire names. */
-export const encodeMemoryUnsubscribed = /* @__PURE__ */ encoder<T.MemoryUnsubscribed>("MemoryUnsubscribed");
-
-/** Decode a Pong from JSON text; never throws. */
-export const decodePong = /* @__PURE__ */ decoder<T.Pong>("Pong");
-
-/** Encode a Pong as JSON text with its wire names. */
-export const encodePong = /* @__PURE__ */ encoder<T.Pong>("Pong");
-
-/** Decode a MemoryPressureAlert from JSON text; never throws. */
-export const decodeMemoryPressureAlert = /* @__PURE__ */ decoder<T.MemoryPressureAlert>("MemoryPressureAlert");
-
-/** Encode a MemoryPressureAlert as JSON text with its wire names. */
-export const encodeMemoryPressureAlert = /* @__PURE__ */ encoder<T.MemoryPressureAlert>("MemoryPressureAlert");
-
-/** Decode a ErrorMessage from JSON text; never throws. */
-export const decodeErrorMessage = /* @__PURE__ */ decoder<T.ErrorMessage>("ErrorMessage");
-
-/** Encode a ErrorMessage as JSON text with its wire names. */
-export const encodeErrorMessage = /* @__PURE__ */ encoder<T.ErrorMessage>("ErrorMessage");
-
-/** Decode a ServerMessage from JSON text; never throws. */
-export const decodeServerMessage = /* @__PURE__ */ decoder<T.ServerMessage>("ServerMessage");
-
-/** Encode a ServerMessage as JSON text with its wire names. */
-export const encodeServerMessage = /* @__PURE__ */ encoder<T.ServerMessage>("ServerMessage");
+/** Encode a value as the type `s` describes (for specs that are not a type name; `encode` is the typed form). */
+export const writeJson: (s: Spec, value: unknown) => string = write;

@@ -396,6 +396,54 @@ export interface ErrorMessage {
 /** A message from the server to a client, tagged by its type. */
 export type ServerMessage = MemoryUpdate | MemorySubscribed | MemoryUnsubscribed | Pong | MemoryPressureAlert | ErrorMessage;
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly SessionId: SessionId;
+  readonly AllocationId: AllocationId;
+  readonly UserId: UserId;
+  readonly MemorySize: MemorySize;
+  readonly SizeRequest: SizeRequest;
+  readonly MemoryUsageSnapshot: MemoryUsageSnapshot;
+  readonly MemoryAllocation: MemoryAllocation;
+  readonly MemoryPurpose: MemoryPurpose;
+  readonly MemoryPressure: MemoryPressure;
+  readonly TrendDirection: TrendDirection;
+  readonly VmSize: VmSize;
+  readonly MemoryLimits: MemoryLimits;
+  readonly PressureThreshold: PressureThreshold;
+  readonly MemoryErrorCode: MemoryErrorCode;
+  readonly MemoryError: MemoryError;
+  readonly PlatformProfileDreamcast: PlatformProfileDreamcast;
+  readonly PlatformProfilePsp: PlatformProfilePsp;
+  readonly PlatformProfileVita: PlatformProfileVita;
+  readonly PlatformProfileV6rSmall: PlatformProfileV6rSmall;
+  readonly PlatformProfileV6rMedium: PlatformProfileV6rMedium;
+  readonly PlatformProfileV6rLarge: PlatformProfileV6rLarge;
+  readonly PlatformProfileCustom: PlatformProfileCustom;
+  readonly PlatformProfile: PlatformProfile;
+  readonly PurposeUsage: PurposeUsage;
+  readonly MemoryStats: MemoryStats;
+  readonly MemoryTrend: MemoryTrend;
+  readonly V6RMemoryConfig: V6RMemoryConfig;
+  readonly AllocateRequest: AllocateRequest;
+  readonly ConfigureRequest: ConfigureRequest;
+  readonly SessionConfiguration: SessionConfiguration;
+  readonly AllocationList: AllocationList;
+  readonly HealthStatus: HealthStatus;
+  readonly ServiceStatus: ServiceStatus;
+  readonly MemorySubscribe: MemorySubscribe;
+  readonly MemoryUnsubscribe: MemoryUnsubscribe;
+  readonly Ping: Ping;
+  readonly ClientMessage: ClientMessage;
+  readonly MemoryUpdate: MemoryUpdate;
+  readonly MemorySubscribed: MemorySubscribed;
+  readonly MemoryUnsubscribed: MemoryUnsubscribed;
+  readonly Pong: Pong;
+  readonly MemoryPressureAlert: MemoryPressureAlert;
+  readonly ErrorMessage: ErrorMessage;
+  readonly ServerMessage: ServerMessage;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

@@ -33,7 +33,7 @@ RUNTIME_CONSTANTS = (
 
 # Values the generated runtime modules export; schema-derived values must not take these names.
 RUNTIME_VALUES = (
-    "parseJson", "readJson", "writeJson", "JsonNumber", "decodeText", "humanReadable", "parseSize", "float32",
+    "parseJson", "readJson", "writeJson", "decode", "encode", "JsonNumber", "humanReadable", "parseSize", "float32",
     "memorySize", "usagePercentage", "pressureLevel", "pressureColor", "vmSizeBytes", "defaultMemorySize",
     "platformFor", "validateV6RConfig", "MemoryEventEmitter", "MemoryClient", "MemorySocket", "memorySocketUrl",
     "PRESSURE_COLORS",
@@ -61,14 +61,6 @@ class TsDecl:
     expr: str = ""  # the right-hand side of an enum, union or alias
     values_name: str = ""  # enums: the exported array of values
     values: tuple[str, ...] = ()  # enums: value literals
-
-
-@dataclass(frozen=True)
-class TsCodec:
-    type: str
-    decode: str
-    encode: str
-    spec: str
 
 
 @dataclass(frozen=True)
@@ -132,7 +124,7 @@ class TypeScriptView:
     description: str
     title: str
     decls: tuple[TsDecl, ...]
-    codecs: tuple[TsCodec, ...]
+    type_names: tuple[str, ...]  # every schema type's TypeScript name: the keys of WireTypes
     specs: tuple[tuple[str, str], ...]  # (type name literal, spec)
     constants: tuple[TsConstant, ...]
     constant_imports: tuple[str, ...]
@@ -143,7 +135,7 @@ class TypeScriptView:
 
 
 def _names(schema: Schema) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
-    """Type names, property names and per-type codec value names, with every collision reported."""
+    """Type names, property names and the names of schema-derived values, with every collision reported."""
     problems = Collector()
     types = naming.Namer("types", problems)
     for name in naming.GENERATED_NAMES:
@@ -158,12 +150,6 @@ def _names(schema: Schema) -> tuple[dict[str, str], dict[tuple[str, str], str], 
     value_names: dict[str, str] = {}
     for d in schema.types:
         ts = type_names[d.name]
-        value_names["decode:" + d.name] = values.claim(
-            naming.value_name("decode", ts), d.name, d.location
-        )
-        value_names["encode:" + d.name] = values.claim(
-            naming.value_name("encode", ts), d.name, d.location
-        )
         if isinstance(d, Enum_):
             value_names["values:" + d.name] = values.claim(
                 naming.value_name(ts, "values"), d.name, d.location
@@ -322,13 +308,6 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
     type_names, fields, values = _names(schema)
     printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
     decls = _decls(schema, printer, type_names, fields, values)
-    codecs = tuple(
-        TsCodec(
-            type_names[d.name], values["decode:" + d.name], values["encode:" + d.name],
-            naming.string_literal(type_names[d.name]),  # a type name is a Spec referring to that type
-        )
-        for d in schema.types
-    )  # fmt: skip
     specs = tuple(
         (naming.string_literal(type_names[d.name]), printer.decl_spec(d.name)) for d in schema.types
     )
@@ -352,7 +331,7 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
         description=naming.json_string(schema.description),
         title=naming.comment_text(schema.title),
         decls=decls,
-        codecs=codecs,
+        type_names=tuple(type_names[d.name] for d in schema.types),
         specs=specs,
         constants=constants,
         constant_imports=tuple(

@@ -177,6 +177,7 @@ GENERATED_NAMES = frozenset(
         "Json",
         "Spec",
         "Field",
+        "WireTypes",
         "MemoryClient",
         "MemoryClientOptions",
         "CallOptions",

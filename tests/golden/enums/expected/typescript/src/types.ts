@@ -18,6 +18,13 @@ export interface Screen {
   readonly fallback?: Level;
 }
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly Resolution: Resolution;
+  readonly Level: Level;
+  readonly Screen: Screen;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

@@ -24,14 +24,13 @@ export type Spec =
   | { readonly k: "list"; readonly of: Spec; readonly min?: number; readonly max?: number }
   | { readonly k: "map"; readonly of: Spec }
   | { readonly k: "null"; readonly of: Spec }
-  | { readonly k: "ref"; readonly n: string }
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
   | { readonly k: "rec"; readonly f: readonly Field[] }
   | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
 
-/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the wire
- * name, then the default an absent optional field takes. */
+/** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the
+ * camelCase of the wire name (`human_readable` is humanReadable), then the default an absent optional field takes. */
 export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
@@ -50,105 +49,58 @@ class Failure {
   ) {}
 }
 
-const WS = /[ \t\n\r]*/y;
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
+// Every JSON string and number of a text, in order; a string is matched whole, so digits in it stay in it.
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INTEGER = /^-?[0-9]+$/;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-/** Parse strict JSON (RFC 8259) into a JsonValue; throws SyntaxError naming the position. */
+/** Parse strict JSON (RFC 8259) into a JsonValue; throws SyntaxError.
+ *
+ * The platform's JSON.parse checks the syntax (fast and exactly to the RFC) after one pass that puts an "s" at
+ * the start of every string and turns every number into a string of "n" and the number's own text. So no
+ * number passes through a lossy double, and no key looks like an array index, which keeps every object's keys
+ * in document order. */
 export function parseJson(text: string): JsonValue {
-  let i = 0;
-  const skip = (): void => {
-    WS.lastIndex = i;
-    WS.test(text);
-    i = WS.lastIndex;
-  };
-  const bad = (what: string): never => {
-    throw new SyntaxError(`${what} at position ${i}`);
-  };
-  const string = (): string => {
-    STRING.lastIndex = i;
-    const match = STRING.exec(text);
-    if (match === null) return bad("invalid string");
-    const parsed = JSON.parse(match[0]) as string;
-    // "\ud800" alone is valid JSON text but no Unicode string; Python and Go reject it, so do we.
-    if (LONE_SURROGATE.test(parsed)) return bad("lone surrogate in string");
-    i = STRING.lastIndex;
-    return parsed;
-  };
-  const value = (): JsonValue => {
-    skip();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      const out = new Map<string, JsonValue>();
-      skip();
-      if (text[i] === "}") {
-        i++;
-        return out;
-      }
-      for (;;) {
-        skip();
-        if (text[i] !== '"') bad("expected a string key");
-        const key = string();
-        skip();
-        if (text[i] !== ":") bad("expected ':'");
-        i++;
-        out.set(key, value());
-        skip();
-        const next = text[i];
-        if (next === "}") {
-          i++;
-          return out;
-        }
-        if (next !== ",") bad("expected ',' or '}'");
-        i++;
-      }
-    }
-    if (c === "[") {
-      i++;
-      const out: JsonValue[] = [];
-      skip();
-      if (text[i] === "]") {
-        i++;
-        return out;
-      }
-      for (;;) {
-        out.push(value());
-        skip();
-        const next = text[i];
-        if (next === "]") {
-          i++;
-          return out;
-        }
-        if (next !== ",") bad("expected ',' or ']'");
-        i++;
-      }
-    }
-    if (c === '"') return string();
-    for (const [word, literal] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return literal;
-      }
-    }
-    NUMBER.lastIndex = i;
-    const match = NUMBER.exec(text);
-    if (match !== null) {
-      i = NUMBER.lastIndex;
-      return new JsonNumber(match[0]);
-    }
-    return bad(c === undefined ? "unexpected end of input" : `unexpected ${JSON.stringify(c)}`);
-  };
-  const out = value();
-  skip();
-  if (i < text.length) bad("unexpected data after the value");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(TOKEN, (token) => (token[0] === '"' ? `"s${token.slice(1)}` : `"n${token}"`)));
+  } catch (error) {
+    JSON.parse(text); // throws the platform's message, with positions in the caller's text
+    throw error;
+  }
+  return unmark(parsed);
+}
+
+/** The JsonValue of a value JSON.parse built from marked text. */
+function unmark(value: unknown): JsonValue {
+  if (typeof value === "string") {
+    if (value[0] === "n") return new JsonNumber(value.slice(1));
+    // "\ud800" alone is valid JSON text but no Unicode string; Python and Go reject it, so do we. (A string
+    // without its "s" cannot come from the marking pass; the check costs nothing and keeps that true.)
+    if (value[0] !== "s" || LONE_SURROGATE.test(value)) throw new SyntaxError("lone surrogate in string");
+    return value.slice(1);
+  }
+  if (value === null || typeof value !== "object") return value as boolean | null;
+  if (Array.isArray(value)) return value.map(unmark);
+  const out = new Map<string, JsonValue>();
+  for (const key of Object.keys(value)) out.set(key.slice(1), unmark((value as Record<string, unknown>)[key]));
   return out;
 }
 
 const child = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
+
+const properties = new Map<string, string>();
+
+/** The property name of a wire name when the table does not give one: its camelCase. */
+function property(wire: string): string {
+  let name = properties.get(wire);
+  if (name === undefined) {
+    name = wire.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    properties.set(wire, name);
+  }
+  return name;
+}
 
 function fail(path: string, message: string): never {
   throw new Failure(path, message);
@@ -236,8 +188,6 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
     }
     case "null":
       return j === null ? null : read(s.of, j, path);
-    case "ref":
-      return read(s.n, j, path);
     case "const":
       return j === s.v ? j : fail(path, `expected ${JSON.stringify(s.v)}`);
     case "enum":
@@ -248,7 +198,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, field, required, name = wire, fallback] of s.f) {
+      for (const [wire, field, required, name = property(wire), fallback] of s.f) {
         const item = object.get(wire);
         if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
           if (required) fail(child(path, wire), "missing required field");
@@ -334,12 +284,10 @@ function write(ref: Spec, value: unknown): string {
     }
     case "null":
       return value === null ? "null" : write(s.of, value);
-    case "ref":
-      return write(s.n, value);
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, field, , name = wire] of s.f) {
+      for (const [wire, field, , name = property(wire)] of s.f) {
         const item = object[name];
         if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
@@ -368,42 +316,21 @@ export function readJson<V>(s: Spec, json: JsonValue, path = ""): T.DecodeResult
   }
 }
 
-/** Decode JSON text as the type `s` describes. */
-export function decodeText<V>(s: Spec, text: string): T.DecodeResult<V> {
+/** Decode JSON text as the named type; never throws. */
+export function decode<K extends keyof T.WireTypes>(type: K, text: string): T.DecodeResult<T.WireTypes[K]> {
   let json: JsonValue;
   try {
     json = parseJson(text);
   } catch (error) {
     return { tag: "err", val: failure("", error instanceof SyntaxError ? `invalid JSON: ${error.message}` : "nested too deeply") };
   }
-  return readJson<V>(s, json);
+  return readJson(type, json);
 }
 
-/** Encode a value of the type `s` describes as compact JSON text. */
-export function writeJson(s: Spec, value: unknown): string {
-  return write(s, value);
+/** Encode a value of the named type as compact JSON text with its wire names. */
+export function encode<K extends keyof T.WireTypes>(type: K, value: T.WireTypes[K]): string {
+  return write(type, value);
 }
 
-/** The decoder of the type a table entry describes. */
-const decoder =
-  <V>(s: Spec) =>
-  (text: string): T.DecodeResult<V> =>
-    decodeText<V>(s, text);
-
-/** The encoder of the type a table entry describes. */
-const encoder =
-  <V>(s: Spec) =>
-  (value: V): string =>
-    write(s, value);
-
-/** Decode a Hostile from JSON text; never throws. */
-export const decodeHostile = /* @__PURE__ */ decoder<T.Hostile>("Hostile");
-
-/** Encode a Hostile as JSON text with its wire names. */
-export const encodeHostile = /* @__PURE__ */ encoder<T.Hostile>("Hostile");
-
-/** Decode a Holder from JSON text; never throws. */
-export const decodeHolder = /* @__PURE__ */ decoder<T.Holder>("Holder");
-
-/** Encode a Holder as JSON text with its wire names. */
-export const encodeHolder = /* @__PURE__ */ encoder<T.Holder>("Holder");
+/** Encode a value as the type `s` describes (for specs that are not a type name; `encode` is the typed form). */
+export const writeJson: (s: Spec, value: unknown) => string = write;

@@ -29,6 +29,12 @@ export interface Holder {
   readonly matched?: string;
 }
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly Hostile: Hostile;
+  readonly Holder: Holder;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

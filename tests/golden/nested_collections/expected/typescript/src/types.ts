@@ -23,6 +23,13 @@ export interface Grid {
 /** An alias of a list. */
 export type PointList = readonly Point[];
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly Point: Point;
+  readonly Grid: Grid;
+  readonly PointList: PointList;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

@@ -26,6 +26,12 @@ export interface Holder {
   readonly textDefault?: string;
 }
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly Inner: Inner;
+  readonly Holder: Holder;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

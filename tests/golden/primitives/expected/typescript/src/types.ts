@@ -35,6 +35,12 @@ export interface Everything {
 /** An alias of a constrained integer. */
 export type Port = number;
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly Everything: Everything;
+  readonly Port: Port;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

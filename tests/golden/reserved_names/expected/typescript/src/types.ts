@@ -43,6 +43,13 @@ export interface WireModel {
   readonly literal: Literal;
 }
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly Field_: Field_;
+  readonly Literal: Literal;
+  readonly WireModel: WireModel;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

@@ -44,6 +44,18 @@ export type ClientMessage = Watch;
 /** What the server sends. */
 export type ServerMessage = Changed;
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly ItemId: ItemId;
+  readonly Item: Item;
+  readonly ErrorCode: ErrorCode;
+  readonly Problem: Problem;
+  readonly Watch: Watch;
+  readonly Changed: Changed;
+  readonly ClientMessage: ClientMessage;
+  readonly ServerMessage: ServerMessage;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 

@@ -45,6 +45,16 @@ export interface Machine {
   readonly named?: Readonly<Record<string, Profile>>;
 }
 
+/** Every schema type by name: what `decode` and `encode` accept as their first argument. */
+export interface WireTypes {
+  readonly Size: Size;
+  readonly ProfileSmall: ProfileSmall;
+  readonly ProfileLarge: ProfileLarge;
+  readonly ProfileCustom: ProfileCustom;
+  readonly Profile: Profile;
+  readonly Machine: Machine;
+}
+
 /** The outcome of an operation that can fail without throwing. */
 export type Result<T, E> = { readonly tag: "ok"; readonly val: T } | { readonly tag: "err"; readonly val: E };
 
