@@ -4,7 +4,7 @@ import { test } from "node:test";
 import {
   decode, encode,
   float32, humanReadable, parseSize, usagePercentage, pressureLevel, pressureColor, platformFor,
-  defaultMemorySize, validateV6RConfig, MemoryEventEmitter, parseJson, PLATFORM_PROFILES, VM_SIZE_BYTES,
+  defaultMemorySize, validateV6RConfig, MemoryEventEmitter, parseJson, JsonNumber, PLATFORM_PROFILES, VM_SIZE_BYTES,
   type MemoryResult, type MemoryUsageSnapshot,
 } from "@flight/v6r-memory-types";
 
@@ -139,6 +139,90 @@ test("the JSON parser keeps number text and refuses what JSON.parse refuses", ()
     assert.throws(() => parseJson(bad), SyntaxError, bad);
     assert.throws(() => JSON.parse(bad), SyntaxError, bad);
   }
+});
+
+test("the JSON parser keeps keys in document order and numbers as their own text", () => {
+  const parsed = parseJson(`{"b": 1, "2": 18446744073709551615, "a": [1e400, -0, 0.1], "b": "last"}`) as Map<string, unknown>;
+  assert.deepEqual([...parsed.keys()], ["b", "2", "a"]); // JSON.parse would put "2" first
+  assert.equal(parsed.get("b"), "last");
+  assert.equal((parsed.get("2") as JsonNumber).text, "18446744073709551615");
+  assert.deepEqual((parsed.get("a") as JsonNumber[]).map((n) => n.text), ["1e400", "-0", "0.1"]);
+  assert.equal(parseJson(`"1 [2] {\\"3\\": 4}"`), `1 [2] {"3": 4}`); // digits and brackets inside strings stay text
+  assert.throws(() => parseJson(`["\\ud800"]`), /lone surrogate/);
+  assert.throws(() => parseJson(`{"\\udc00": 1}`), /lone surrogate/);
+  assert.equal(parseJson(`"\\ud83d\\ude00"`), "\u{1F600}");
+});
+
+/** A deterministic generator of JSON texts, valid and nearly valid, for comparing parseJson with JSON.parse. */
+function* jsonTexts(count: number): Generator<string> {
+  let seed = 0x2545f491;
+  const random = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const pick = <X>(items: readonly X[]): X => items[random(items.length)]!;
+  const strings = ["", "a", "s", "n", "n1", "1", "__proto__", "é", "\\n", "\\\"", "\\\\", "\\u0000", "\\ud800", "\\udfff", "\\ud83d\\ude00", "x y", "\\/", "\u2028"];
+  const numbers = ["0", "-0", "1", "-1", "18446744073709551615", "9007199254740993", "1.5", "-0.5e-3", "1e400", "2E+10", "123456789012345678901234567890"];
+  const value = (depth: number): string => {
+    switch (random(depth > 3 ? 4 : 6)) {
+      case 0: return `"${pick(strings)}"`;
+      case 1: return pick(numbers);
+      case 2: return pick(["true", "false", "null"]);
+      case 3: return pick(numbers);
+      case 4: return `[${Array.from({ length: random(4) }, () => value(depth + 1)).join(pick([",", ", ", " ,\n"]))}]`;
+      default: return `{${Array.from({ length: random(4) }, () => `"${pick(strings)}"${pick([":", " : "])}${value(depth + 1)}`).join(",")}}`;
+    }
+  };
+  const noise = [..."\"\\{}[],:0123456789.-+eEnstrufal \t\n\r", "\u0001", "\ud800", "x"];
+  for (let i = 0; i < count; i++) {
+    let text = value(0);
+    // Most texts get one to three edits: a character inserted, deleted or replaced anywhere.
+    for (let edits = random(4); edits > 0; edits--) {
+      const at = random(text.length + 1);
+      const edit = random(3);
+      text = text.slice(0, at) + (edit === 1 ? "" : pick(noise)) + text.slice(edit === 0 ? at : at + 1);
+    }
+    yield text;
+  }
+}
+
+const hasLoneSurrogate = (value: unknown): boolean => {
+  if (typeof value === "string") return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([key, item]) => hasLoneSurrogate(key) || hasLoneSurrogate(item));
+};
+
+/** parseJson's value in JSON.parse's shape (numbers as doubles), to compare the two. */
+const plain = (value: unknown): unknown => {
+  if (value instanceof JsonNumber) return Number(value.text);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([key, item]) => [key, plain(item)]));
+  return value;
+};
+
+test("parseJson accepts exactly what JSON.parse accepts, less lone surrogates, on 30,000 generated texts", () => {
+  let valid = 0;
+  let surrogates = 0;
+  for (const text of jsonTexts(30000)) {
+    let expected: unknown;
+    try {
+      expected = JSON.parse(text);
+    } catch {
+      assert.throws(() => parseJson(text), SyntaxError, `parseJson accepted ${JSON.stringify(text)}`);
+      continue;
+    }
+    if (hasLoneSurrogate(expected)) {
+      surrogates++;
+      assert.throws(() => parseJson(text), /lone surrogate/, JSON.stringify(text));
+      continue;
+    }
+    valid++;
+    assert.deepEqual(plain(parseJson(text)), expected, JSON.stringify(text));
+  }
+  // The generator must exercise both sides, or the comparison above proves little.
+  assert.ok(valid > 5000 && valid < 25000 && surrogates > 100, `valid ${valid}, with lone surrogates ${surrogates}`);
 });
 
 test("sizes, usage and pressure follow the schema's rules", () => {

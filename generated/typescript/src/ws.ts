@@ -2,8 +2,9 @@
 // A WebSocket client over the platform WebSocket (browsers, React Native, Node >= 22; inject a constructor
 // elsewhere): reference-counted subscriptions, typed events, reconnection with capped exponential backoff and
 // jitter, subscriptions sent again after every reconnect, pings, and a close that leaves no timer behind.
-import { parseJson, readJson, writeJson, type JsonValue } from "./codec.js";
+import { encode, parseJson, readJson, type JsonValue } from "./codec.js";
 import type * as T from "./types.js";
+import { MemoryEventEmitter } from "./utils/v6r-integration.js";
 
 /** The part of the WebSocket API this client uses. */
 export interface WebSocketLike {
@@ -51,7 +52,6 @@ export interface MemorySocketEvents {
   readonly close: { readonly code: number; readonly reason: string; readonly willReconnect: boolean };
 }
 
-type Listeners = { [K in keyof MemorySocketEvents]: Set<(event: MemorySocketEvents[K]) => void> };
 
 const SERVER_TAGS: readonly string[] = ["memory_update", "memory_subscribed", "memory_unsubscribed", "pong", "memory_pressure_alert", "error"];
 
@@ -72,9 +72,7 @@ export class MemorySocket {
   private readonly _reconnect: Required<ReconnectOptions> | false;
   private readonly _pingMs: number;
   private readonly _counts = new Map<string, number>();
-  private readonly _listeners: Listeners = {
-    message: new Set(), update: new Set(), alert: new Set(), error: new Set(), unknown: new Set(), open: new Set(), close: new Set(),
-  };
+  private readonly _listeners = new Map<keyof MemorySocketEvents, MemoryEventEmitter<never>>();
   private _socket: WebSocketLike | null = null;
   private _attempt = 0;
   private _opened = false;
@@ -89,7 +87,7 @@ export class MemorySocket {
     if (make === undefined) throw new TypeError("no WebSocket: pass one as options.WebSocket");
     this._make = make;
     const r = options.reconnect;
-    this._reconnect = r === false ? false : { initialMs: r?.initialMs ?? 250, maxMs: r?.maxMs ?? 10000, factor: r?.factor ?? 2, jitter: r?.jitter ?? 0.5 };
+    this._reconnect = r === false ? false : { initialMs: 250, maxMs: 10000, factor: 2, jitter: 0.5, ...r };
     this._pingMs = options.pingIntervalMs ?? 25000;
   }
 
@@ -100,18 +98,16 @@ export class MemorySocket {
 
   /** Listen to one kind of event; returns the function that stops listening. */
   on<K extends keyof MemorySocketEvents>(event: K, listener: (value: MemorySocketEvents[K]) => void): () => void {
-    const set = this._listeners[event] as Set<(value: MemorySocketEvents[K]) => void>;
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-    };
+    let listeners = this._listeners.get(event);
+    if (listeners === undefined) this._listeners.set(event, (listeners = new MemoryEventEmitter()));
+    return listeners.subscribe(listener);
   }
 
   /** Receive updates of a session (connecting if needed); returns the function that ends this subscription. */
   subscribe(sessionId: string): () => void {
     const count = this._counts.get(sessionId) ?? 0;
     this._counts.set(sessionId, count + 1);
-    if (count === 0) this._send("subscribe", sessionId);
+    if (count === 0) this._send("memory_subscribe", sessionId);
     this.connect();
     let done = false;
     return () => {
@@ -123,7 +119,7 @@ export class MemorySocket {
         return;
       }
       this._counts.delete(sessionId);
-      this._send("unsubscribe", sessionId);
+      this._send("memory_unsubscribe", sessionId);
     };
   }
 
@@ -147,7 +143,7 @@ export class MemorySocket {
       const reconnected = this._opened;
       this._opened = true;
       this._attempt = 0;
-      for (const sessionId of this._counts.keys()) this._send("subscribe", sessionId);
+      for (const sessionId of this._counts.keys()) this._send("memory_subscribe", sessionId);
       if (this._pingMs > 0) this._ping = setInterval(() => this.ping(), this._pingMs);
       this._emit("open", { reconnected });
     };
@@ -174,7 +170,7 @@ export class MemorySocket {
 
   /** Send a ping; the server answers with a pong message. */
   ping(): void {
-    this._write(writeJson("Ping", { type: "ping", timestamp: now() }));
+    this._write(encode("ClientMessage", { type: "ping", timestamp: now() }));
   }
 
   /** Close for good: no reconnection, no timers left, listeners dropped. */
@@ -191,7 +187,7 @@ export class MemorySocket {
       socket.onclose = null;
       socket.close(1000, "client closed");
     }
-    for (const set of Object.values(this._listeners)) set.clear();
+    this._listeners.clear();
   }
 
   private _schedule(): void {
@@ -210,9 +206,8 @@ export class MemorySocket {
     this._ping = null;
   }
 
-  private _send(kind: "subscribe" | "unsubscribe", sessionId: string): void {
-    const type = kind === "subscribe" ? "memory_subscribe" : "memory_unsubscribe";
-    this._write(writeJson(kind === "subscribe" ? "MemorySubscribe" : "MemoryUnsubscribe", { type, sessionId, timestamp: now() }));
+  private _send(type: "memory_subscribe" | "memory_unsubscribe", sessionId: string): void {
+    this._write(encode("ClientMessage", { type, sessionId, timestamp: now() }));
   }
 
   private _write(text: string): void {
@@ -220,7 +215,8 @@ export class MemorySocket {
   }
 
   private _emit<K extends keyof MemorySocketEvents>(event: K, value: MemorySocketEvents[K]): void {
-    for (const listener of [...this._listeners[event]] as ((value: MemorySocketEvents[K]) => void)[]) listener(value);
+    // A listener that throws does not stop the others or this socket (MemoryEventEmitter rethrows it later).
+    (this._listeners.get(event) as MemoryEventEmitter<MemorySocketEvents[K]> | undefined)?.emit(value);
   }
 
   private _receive(text: string): void {

@@ -106,6 +106,7 @@ class TsService:
     server_spec: str
     server_messages: tuple[TsMessage, ...]
     client_tags: dict[str, str]  # subscribe, unsubscribe, ping -> tag literal
+    client_union: str  # the union of the messages a client sends
     error_code_invalid: str
     error_code_internal: str
     pressure_colors: tuple[tuple[str, str], ...]  # (level literal, colour literal)
@@ -286,6 +287,7 @@ def _service(schema: Schema, printer: Printer, type_names: dict[str, str]) -> Ts
             TsMessage(naming.string_literal(v.tag), type_names[v.record]) for v in server.variants
         ),
         client_tags={key: client_tags[record] for key, record in wanted.items()},
+        client_union=type_names[client.name],
         error_code_invalid=naming.string_literal("invalid-request"),
         error_code_internal=naming.string_literal("internal-error"),
         pressure_colors=colors,

@@ -51,8 +51,9 @@ class Failure {
   ) {}
 }
 
-// Every JSON string and number of a text, in order; a string is matched whole, so digits in it stay in it.
-const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
+// Every JSON string and number of a text, in order; a string is matched whole, so digits in it stay in it. A
+// quote that starts no whole string (the second alternative) only occurs in text that is not JSON.
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INTEGER = /^-?[0-9]+$/;
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -66,7 +67,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 export function parseJson(text: string): JsonValue {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.replace(TOKEN, (token) => (token[0] === '"' ? `"s${token.slice(1)}` : `"n${token}"`)));
+    parsed = JSON.parse(text.replace(TOKEN, mark));
   } catch (error) {
     JSON.parse(text); // throws the platform's message, with positions in the caller's text
     throw error;
@@ -74,20 +75,27 @@ export function parseJson(text: string): JsonValue {
   return unmark(parsed);
 }
 
+function mark(token: string): string {
+  if (token === '"') throw new SyntaxError("unterminated string");
+  return token[0] === '"' ? `"s${token.slice(1)}` : `"n${token}"`;
+}
+
 /** The JsonValue of a value JSON.parse built from marked text. */
 function unmark(value: unknown): JsonValue {
-  if (typeof value === "string") {
-    if (value[0] === "n") return new JsonNumber(value.slice(1));
-    // "\ud800" alone is valid JSON text but no Unicode string; Python and Go reject it, so do we. (A string
-    // without its "s" cannot come from the marking pass; the check costs nothing and keeps that true.)
-    if (value[0] !== "s" || LONE_SURROGATE.test(value)) throw new SyntaxError("lone surrogate in string");
-    return value.slice(1);
-  }
+  if (typeof value === "string") return value[0] === "n" ? new JsonNumber(value.slice(1)) : text(value);
   if (value === null || typeof value !== "object") return value as boolean | null;
   if (Array.isArray(value)) return value.map(unmark);
   const out = new Map<string, JsonValue>();
-  for (const key of Object.keys(value)) out.set(key.slice(1), unmark((value as Record<string, unknown>)[key]));
+  for (const key of Object.keys(value)) out.set(text(key), unmark((value as Record<string, unknown>)[key]));
   return out;
+}
+
+/** The text of a marked string or key. A number in place of a key ({1: 2} is marked {"n1": "n2"}) has no "s". */
+function text(marked: string): string {
+  if (marked[0] !== "s") throw new SyntaxError("expected a string");
+  // "\ud800" alone is valid JSON text but no Unicode string; Python and Go reject it, so do we.
+  if (LONE_SURROGATE.test(marked)) throw new SyntaxError("lone surrogate in string");
+  return marked.slice(1);
 }
 
 const child = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
@@ -131,6 +139,12 @@ function pattern(source: string): RegExp | null {
   return re;
 }
 
+/** Fails unless n (characters or items) is within the spec's bounds. */
+function count(path: string, s: { readonly min?: number; readonly max?: number }, n: number, unit: string): void {
+  if (n < (s.min ?? 0)) fail(path, `expected at least ${s.min} ${unit}`);
+  if (n > (s.max ?? Infinity)) fail(path, `expected at most ${s.max} ${unit}`);
+}
+
 function codePoints(text: string): number {
   let n = 0;
   for (const _ of text) n++;
@@ -142,11 +156,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
   switch (s.k) {
     case "str": {
       if (typeof j !== "string") return fail(path, "expected string");
-      if (s.min !== undefined || s.max !== undefined) {
-        const n = codePoints(j);
-        if (s.min !== undefined && n < s.min) fail(path, `expected at least ${s.min} characters`);
-        if (s.max !== undefined && n > s.max) fail(path, `expected at most ${s.max} characters`);
-      }
+      if (s.min !== undefined || s.max !== undefined) count(path, s, codePoints(j), "characters");
       if (s.re !== undefined) {
         const re = pattern(s.re);
         if (re === null || !re.test(j)) fail(path, `expected a string matching ${s.re}`);
@@ -174,19 +184,13 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
     }
     case "list": {
       if (!Array.isArray(j)) return fail(path, "expected array");
-      const items = j as readonly JsonValue[];
-      if (s.min !== undefined && items.length < s.min) fail(path, `expected at least ${s.min} items`);
-      if (s.max !== undefined && items.length > s.max) fail(path, `expected at most ${s.max} items`);
-      return items.map((item, index) => read(s.of, item, `${path}[${index}]`));
+      count(path, s, j.length, "items");
+      return j.map((item, index) => read(s.of, item, `${path}[${index}]`));
     }
     case "map": {
       if (!(j instanceof Map)) return fail(path, "expected object");
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of j as ReadonlyMap<string, JsonValue>) {
-        const value = read(s.of, item, `${path}[${JSON.stringify(key)}]`);
-        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      }
-      return out;
+      // fromEntries defines properties, so a key "__proto__" is a key like any other.
+      return Object.fromEntries([...(j as ReadonlyMap<string, JsonValue>)].map(([key, item]) => [key, read(s.of, item, `${path}[${JSON.stringify(key)}]`)]));
     }
     case "null":
       return j === null ? null : read(s.of, j, path);
@@ -240,23 +244,13 @@ function number(value: unknown): string {
 }
 
 // Floats are written as the Python binding writes them (pydantic-core; Go's writer copies it), so every
-// binding produces the same bytes: the shortest round-trip digits, a ".0" on integral values, fixed
-// notation from 1e-5 up to 1e16, and outside that an exponent: "1e+16" above, "1e-7" below (no padding).
+// binding produces the same bytes: the shortest round-trip digits (what String() gives), a ".0" on integral
+// values, fixed notation from 1e-5 up to 1e16, and outside that an exponent: "1e+16" above, "1e-7" below.
 function float(value: unknown): string {
-  number(value);
-  const x = value as number;
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const [mantissa = "", exponent = "0"] = Math.abs(x).toExponential().split("e");
-  const digits = mantissa.replace(".", "");
-  const exp = Number(exponent);
-  const sign = x < 0 ? "-" : "";
-  if (exp < -5 || exp >= 16) {
-    const shown = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${shown}e${exp < 0 ? exp : `+${exp}`}`;
-  }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
-  return `${sign}${whole}.${digits.slice(exp + 1) || "0"}`;
+  const text = Object.is(value, -0) ? "-0" : number(value);
+  const x = Math.abs(value as number);
+  if (x !== 0 && (x < 1e-5 || x >= 1e16)) return (value as number).toExponential();
+  return text.includes(".") ? text : `${text}.0`;
 }
 
 function write(ref: Spec, value: unknown): string {
