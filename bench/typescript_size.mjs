@@ -1,5 +1,7 @@
 // Size of the generated TypeScript package's two entries: esbuild bundle, minified, then gzipped (level 9).
-// Run: node bench/typescript_size.mjs (uses esbuild from tests/typescript/node_modules).
+// Run: node bench/typescript_size.mjs [--exports] (uses esbuild from tests/typescript/node_modules).
+// --exports also prints what each export of the core adds: the core's size minus the size of a bundle of every
+// other export (code shared by several exports counts for none of them, so the column does not add up).
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
@@ -8,12 +10,34 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "tests/typescript/package.json"));
 const { build } = require("esbuild");
-const entries = { core: "generated/typescript/src/index.ts", react: "generated/typescript/src/react/index.ts" };
-for (const [name, entry] of Object.entries(entries)) {
+const src = join(root, "generated/typescript/src");
+
+async function bundle(options) {
   const result = await build({
-    entryPoints: [join(root, entry)], bundle: true, minify: true, format: "esm", target: "es2020",
-    write: false, external: ["react"], logLevel: "warning",
+    ...options, bundle: true, minify: true, format: "esm", target: "es2020", write: false, external: ["react"],
+    logLevel: "warning",
   });
   const code = result.outputFiles[0].contents;
-  console.log(`${name}: ${code.length} bytes minified, ${gzipSync(code, { level: 9 }).length} bytes gzipped`);
+  return { code, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+}
+
+const entries = { core: join(src, "index.ts"), react: join(src, "react/index.ts") };
+const sizes = {};
+for (const [name, entry] of Object.entries(entries)) {
+  sizes[name] = await bundle({ entryPoints: [entry] });
+  console.log(`${name}: ${sizes[name].minified} bytes minified, ${sizes[name].gzipped} bytes gzipped`);
+}
+
+if (process.argv.includes("--exports")) {
+  const exported = /export\{([^}]*)\}\s*;?\s*$/.exec(new TextDecoder().decode(sizes.core.code));
+  const names = exported[1].split(",").map((item) => item.split(" as ").pop());
+  const without = async (name) => {
+    const contents = `export { ${names.filter((n) => n !== name).join(", ")} } from "./index.ts";`;
+    return (await bundle({ stdin: { contents, resolveDir: src, loader: "ts", sourcefile: join(src, "entry.ts") } })).gzipped;
+  };
+  const rows = [];
+  for (const name of names) rows.push([name, sizes.core.gzipped - (await without(name))]);
+  rows.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  console.log("\nwhat each export adds to the core, gzipped bytes:");
+  for (const [name, bytes] of rows) console.log(`${String(bytes).padStart(6)}  ${name}`);
 }
