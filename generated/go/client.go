@@ -11,8 +11,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math/rand"
 	"net/http"
 	"net/url"
 	"strings"
@@ -145,10 +147,55 @@ func (c *Client) wsURL() string {
 	return u + wsRoute
 }
 
+// Reconnection waits like the Python and TypeScript clients: 250 ms doubling up to 10 s, less up to half
+// of it at random so that clients dropped together do not come back together.
+const (
+	reconnectInitial = 250 * time.Millisecond
+	reconnectMax     = 10 * time.Second
+)
+
+func reconnectDelay(attempt int) time.Duration {
+	delay := reconnectMax
+	if attempt < 6 {
+		delay = min(reconnectMax, reconnectInitial<<attempt)
+	}
+	return time.Duration(float64(delay) * (1 - 0.5*rand.Float64()))
+}
+
 // Subscribe connects to the WebSocket, subscribes to the session and returns a channel of its memory
-// updates, closed when ctx ends or the connection closes. An unknown session is the server's error
-// (a *MemoryError); a failed connection is the dialer's.
+// updates, closed when ctx ends. A lost connection is dialed again (see reconnectDelay) and the session
+// subscribed again, as the Python and TypeScript clients do; the channel also closes if the server then
+// refuses the subscription (the session is gone). The first subscription's failure is returned: an unknown
+// session is the server's error (a *MemoryError), a failed connection the dialer's.
 func (c *Client) Subscribe(ctx context.Context, sessionID string) (<-chan MemoryUpdate, error) {
+	ws, err := c.subscribe(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	updates := make(chan MemoryUpdate)
+	go func() {
+		defer close(updates)
+		for attempt := 0; ; attempt++ {
+			if ws != nil {
+				stream(ctx, ws, sessionID, updates)
+				attempt = 0
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(reconnectDelay(attempt)):
+			}
+			var refused *MemoryError
+			if ws, err = c.subscribe(ctx, sessionID); errors.As(err, &refused) {
+				return
+			}
+		}
+	}()
+	return updates, nil
+}
+
+// subscribe dials the WebSocket and subscribes to the session, returning once the server acknowledged it.
+func (c *Client) subscribe(ctx context.Context, sessionID string) (*websocket.Conn, error) {
 	ws, _, err := c.dialer.DialContext(ctx, c.wsURL(), c.header)
 	if err != nil {
 		return nil, err
@@ -171,7 +218,7 @@ func (c *Client) Subscribe(ctx context.Context, sessionID string) (<-chan Memory
 			return nil, err
 		}
 		if ack, ok := message.(MemorySubscribed); ok && ack.SessionID == sessionID {
-			break
+			return ws, nil
 		}
 		if problem, ok := message.(ErrorMessage); ok {
 			ws.Close()
@@ -179,8 +226,13 @@ func (c *Client) Subscribe(ctx context.Context, sessionID string) (<-chan Memory
 			return nil, &e
 		}
 	}
-	updates := make(chan MemoryUpdate)
+}
+
+// stream sends the session's updates from one connection until it is lost or ctx ends, then closes it
+// (with a normal close frame when ctx ended).
+func stream(ctx context.Context, ws *websocket.Conn, sessionID string, updates chan<- MemoryUpdate) {
 	stop := make(chan struct{})
+	defer close(stop)
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -189,29 +241,24 @@ func (c *Client) Subscribe(ctx context.Context, sessionID string) (<-chan Memory
 		case <-stop:
 		}
 	}()
-	go func() {
-		defer close(updates)
-		defer close(stop)
-		defer ws.Close()
-		for {
-			_, data, err := ws.ReadMessage()
-			if err != nil {
-				return
-			}
-			message, err := DecodeServerMessage(data)
-			if err != nil {
-				continue
-			}
-			update, ok := message.(MemoryUpdate)
-			if !ok || update.SessionID != sessionID {
-				continue
-			}
-			select {
-			case updates <- update:
-			case <-ctx.Done():
-				return
-			}
+	defer ws.Close()
+	for {
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			return
 		}
-	}()
-	return updates, nil
+		message, err := DecodeServerMessage(data)
+		if err != nil {
+			continue
+		}
+		update, ok := message.(MemoryUpdate)
+		if !ok || update.SessionID != sessionID {
+			continue
+		}
+		select {
+		case updates <- update:
+		case <-ctx.Done():
+			return
+		}
+	}
 }

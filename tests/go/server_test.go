@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -242,6 +243,55 @@ func TestClientSubscribeStreamsUpdatesUntilTheContextEnds(t *testing.T) {
 	stop()
 	for range updates {
 	}
+}
+
+// A server restart on the same address: the client's channel stays open, it dials again, subscribes again
+// and receives the new server's updates; after ctx ends the channel closes.
+func TestClientSubscribeReconnectsThroughARestart(t *testing.T) {
+	settings := memory.ServerSettings{UpdateInterval: 20 * time.Millisecond}
+	first := memory.NewServer(nil, settings)
+	first.Pool().Configure("s1", memory.ConfigureRequest{UserID: "u", VMSize: memory.VMSizeSmall})
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	address := listener.Addr().String()
+	ts := httptest.NewUnstartedServer(first)
+	ts.Listener = listener
+	ts.Start()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	updates, err := memory.NewClient(ts.URL).Subscribe(ctx, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if update := <-updates; update.Snapshot.Used.Bytes != 0 {
+		t.Fatalf("first update: %+v", update)
+	}
+	first.Close() // closes every socket (1001)
+	ts.Close()
+	// The same pool behind a new server on the same address, with a change the new connection must show.
+	pool := first.Pool()
+	pool.Allocate(memory.AllocateRequest{SessionID: "s1", Size: memory.SizeRequest{Bytes: 4096}, Purpose: memory.MemoryPurposeVMHeap})
+	second := memory.NewServer(pool, settings)
+	defer second.Close()
+	relisten, err := net.Listen("tcp", address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarted := httptest.NewUnstartedServer(second)
+	restarted.Listener = relisten
+	restarted.Start()
+	defer restarted.Close()
+	for update := range updates {
+		if update.Snapshot.Used.Bytes == 4096 {
+			cancel()
+			for range updates {
+			}
+			return
+		}
+	}
+	t.Fatal("the channel closed before an update from the restarted server arrived")
 }
 
 func dial(t *testing.T, ts *httptest.Server, header http.Header) *websocket.Conn {
