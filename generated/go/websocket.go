@@ -57,6 +57,7 @@ type V6RMemoryStreamer struct {
 	pending        map[string]struct{}
 	running        bool
 	stopped        bool
+	slowClosed     int // connections closed with 1013 since the start
 	stop           chan struct{}
 	removeListener func()
 	loops          sync.WaitGroup
@@ -147,6 +148,14 @@ func (m *V6RMemoryStreamer) Subscribers(sessionID string) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.subscribers[sessionID])
+}
+
+// SlowClientsClosed is the number of connections closed with 1013 (try again later) because they did not
+// read their messages in time, since the start.
+func (m *V6RMemoryStreamer) SlowClientsClosed() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.slowClosed
 }
 
 // GetWebSocketHandler is the handler of the WebSocket endpoint, for any route.
@@ -448,6 +457,10 @@ func (m *V6RMemoryStreamer) remove(c *wsConn) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.conns, c)
+	// closeCode is settled: serveWebSocket called close before remove, and closeOnce orders the first close.
+	if c.closeCode == websocket.CloseTryAgainLater {
+		m.slowClosed++
+	}
 	for id := range c.subscriptions {
 		m.unsubscribeLocked(c, id)
 	}

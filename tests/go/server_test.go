@@ -3,6 +3,7 @@ package gotests
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -436,6 +438,70 @@ func TestWebSocketOversizeMessageIsClosedWith1009(t *testing.T) {
 	_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type": "ping", "timestamp": 1, "pad": "`+strings.Repeat("x", 2000)+`"}`))
 	if code := closeCode(t, ws); code != websocket.CloseMessageTooBig {
 		t.Fatalf("close code %d", code)
+	}
+}
+
+// A client that subscribes and stops reading fills its send queue: the server closes it with 1013 and drops
+// it, while a client reading the same session keeps receiving its updates.
+func TestWebSocketStalledReaderIsClosedWith1013AndOthersKeepTheirUpdates(t *testing.T) {
+	server, ts := startServer(t, memory.ServerSettings{UpdateInterval: time.Millisecond, SendQueueSize: 8, CloseTimeout: 200 * time.Millisecond})
+	subscribe := func(ws *websocket.Conn, sessionID string) {
+		message := `{"type": "memory_subscribe", "session_id": "` + sessionID + `", "timestamp": 1}`
+		if err := ws.WriteMessage(websocket.TextMessage, []byte(message)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The stalled client: a small receive buffer, and ten sessions' updates every millisecond, so that the
+	// server's writes block soon; it never reads.
+	stalledDialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, address string) (net.Conn, error) {
+		conn, err := (&net.Dialer{}).DialContext(ctx, network, address)
+		if err == nil {
+			_ = conn.(*net.TCPConn).SetReadBuffer(1024)
+		}
+		return conn, err
+	}}
+	stalled, _, err := stalledDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/api/v1/ws/memory", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.Close()
+	healthy := dial(t, ts, nil)
+	for i := 0; i < 10; i++ {
+		id := fmt.Sprintf("s%d", i)
+		server.Pool().Configure(id, memory.ConfigureRequest{UserID: "u", VMSize: memory.VMSizeSmall})
+		subscribe(stalled, id)
+	}
+	subscribe(healthy, "s1")
+	var received atomic.Int64
+	go func() {
+		for {
+			if _, _, err := healthy.ReadMessage(); err != nil {
+				return
+			}
+			_ = healthy.SetReadDeadline(time.Now().Add(10 * time.Second))
+			received.Add(1)
+		}
+	}()
+	deadline := time.Now().Add(15 * time.Second)
+	for server.Streamer().SlowClientsClosed() == 0 || server.Streamer().Clients() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stalled client was not closed: %d slow closes, %d clients, healthy received %d",
+				server.Streamer().SlowClientsClosed(), server.Streamer().Clients(), received.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := server.Streamer().SlowClientsClosed(); n != 1 {
+		t.Fatalf("%d slow closes: the healthy client was closed too", n)
+	}
+	if n := server.Streamer().Subscribers("s1"); n != 1 {
+		t.Fatalf("%d subscribers of s1 after the close", n)
+	}
+	after := received.Load()
+	for received.Load() < after+100 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the healthy client stopped receiving: %d updates", received.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
