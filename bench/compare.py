@@ -1,12 +1,14 @@
-"""Python and Go side by side, in one run: the pool's allocate+free, and REST requests per second.
+"""Python and Go side by side, in one run: the pool's allocate+free, REST requests, WebSocket streaming.
 
 Each figure pair is one workload measured in both languages back to back, so the ratio is what to read:
 - pool: with 1,000 live allocations in a large session, allocate 4096 bytes and free them again
   (tests/go/bench_test.go: BenchmarkPoolAllocateFree, mirrored here for the Python pool);
 - REST: bench/server.py's load generator (GET snapshot, GET health, allocate, free) against the generated
-  Python server and the generated Go server, each in its own process on loopback.
+  Python server and the generated Go server, each in its own process on loopback;
+- streaming: bench/server.py's streaming window (N subscribers over 10 sessions at the default update
+  interval, clients only reading) against each server: its CPU as % of one core, over its idle baseline.
 
-    .venv/bin/python bench/compare.py [--duration 5] [--concurrency 1,16]
+    .venv/bin/python bench/compare.py [--duration 5] [--concurrency 1,16] [--subscribers 1000] [--window 20]
 """
 
 from __future__ import annotations
@@ -130,13 +132,24 @@ def rest(
     return list(results)
 
 
+def stream(bench: Any, server: Any, subscribers: int, window: float, workdir: Path) -> Any:
+    return asyncio.run(
+        bench.stream_bench(server, subscribers, 10, window, 120.0, 3, None, 0.0, workdir)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per REST window")
     parser.add_argument("--concurrency", default="1,16", help="REST workers, comma separated")
+    parser.add_argument("--subscribers", type=int, default=1000, help="WebSocket subscribers")
+    parser.add_argument("--window", type=float, default=20.0, help="seconds per streaming window")
     args = parser.parse_args()
-    concurrency = [int(c) for c in args.concurrency.split(",")]
     bench = load_server_bench()
+    nofile = bench.raise_nofile()  # before the servers start: they inherit it
+    if nofile < args.subscribers + 100:
+        raise SystemExit(f"open files limit {nofile} is too low for {args.subscribers} sockets")
+    concurrency = [int(c) for c in args.concurrency.split(",")]
 
     python_ns, go_ns = python_pool_ns(), go_pool_ns()
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,11 +158,13 @@ def main() -> None:
         python_server.start()
         try:
             python_rest = rest(bench, python_server, concurrency, args.duration, workdir)
+            python_stream = stream(bench, python_server, args.subscribers, args.window, workdir)
         finally:
             python_server.stop()
         go_server = GoServer(workdir)
         try:
             go_rest = rest(bench, go_server, concurrency, args.duration, workdir)
+            go_stream = stream(bench, go_server, args.subscribers, args.window, workdir)
         finally:
             go_server.stop()
 
@@ -174,6 +189,12 @@ def main() -> None:
             f"| server CPU per request, {c} concurrent (us) | {p_us:,.0f} | {g_us:,.0f} "
             f"| {p_us / g_us:.1f}x less |"
         )
+    p_pct, g_pct = (r["overhead_pct_of_core"] for r in (python_stream, go_stream))
+    p_got, g_got = (r["streaming"]["updates_per_s"] for r in (python_stream, go_stream))
+    print(
+        f"| streaming to {args.subscribers:,} subscribers, % of one core over idle (updates/s) "
+        f"| {p_pct:.2f} ({p_got:,.0f}) | {g_pct:.2f} ({g_got:,.0f}) | {p_pct / max(g_pct, 1e-9):.1f}x less |"
+    )
 
 
 if __name__ == "__main__":
