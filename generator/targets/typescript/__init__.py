@@ -126,6 +126,9 @@ class TypeScriptView:
     title: str
     decls: tuple[TsDecl, ...]
     type_names: tuple[str, ...]  # every schema type's TypeScript name: the keys of WireTypes
+    example_type: (
+        str  # the type the README's codec example decodes: the first record, else the first type
+    )
     specs: tuple[tuple[str, str], ...]  # (type name literal, spec)
     constants: tuple[TsConstant, ...]
     constant_imports: tuple[str, ...]
@@ -334,6 +337,7 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
         title=naming.comment_text(schema.title),
         decls=decls,
         type_names=tuple(type_names[d.name] for d in schema.types),
+        example_type=next((d.name for d in decls if d.kind == "record"), decls[0].name),
         specs=specs,
         constants=constants,
         constant_imports=tuple(

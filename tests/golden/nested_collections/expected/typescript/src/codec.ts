@@ -78,6 +78,7 @@ export function parseJson(text: string): JsonValue {
   return unmark(parsed);
 }
 
+/** One token of the marking pass: a string gets its "s", a number becomes the string "n" + its text. */
 function mark(token: string): string {
   if (token === '"') throw new SyntaxError("unterminated string");
   return token[0] === '"' ? `"s${token.slice(1)}` : `"n${token}"`;
