@@ -1,5 +1,7 @@
 // Size of the generated TypeScript package's two entries: esbuild bundle, minified, then gzipped (level 9).
 // Run: node bench/typescript_size.mjs [--exports] (uses esbuild from tests/typescript/node_modules).
+// It also prints what typical imports cost an application: a bundler keeps only what is imported
+// (the package is ESM with sideEffects: false), so the whole core entry is the most any app pays.
 // --exports also prints what each export of the core adds: the core's size minus the size of a bundle of every
 // other export (code shared by several exports counts for none of them, so the column does not add up).
 import { createRequire } from "node:module";
@@ -26,6 +28,19 @@ const sizes = {};
 for (const [name, entry] of Object.entries(entries)) {
   sizes[name] = await bundle({ entryPoints: [entry] });
   console.log(`${name}: ${sizes[name].minified} bytes minified, ${sizes[name].gzipped} bytes gzipped`);
+}
+
+const typical = [
+  "decode, encode",
+  "MemoryClient",
+  "MemorySocket",
+  "MemoryClient, MemorySocket, humanReadable, usagePercentage, pressureLevel",
+];
+console.log("\nwhat typical imports cost an application, gzipped bytes:");
+for (const names of typical) {
+  const contents = `export { ${names} } from "./index.ts";`;
+  const size = await bundle({ stdin: { contents, resolveDir: src, loader: "ts", sourcefile: join(src, "entry.ts") } });
+  console.log(`${String(size.gzipped).padStart(6)}  import { ${names} }`);
 }
 
 if (process.argv.includes("--exports")) {
