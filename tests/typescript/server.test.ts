@@ -165,3 +165,40 @@ test("WebSocket: an unknown message type reaches 'unknown', an error message rea
   assert.deepEqual(errors, ["bad", "timestamp: expected unsigned integer"]);
   socket.close();
 });
+
+test("WebSocket: reconnect delays are capped, jittered and keep their defaults for options given as undefined", () => {
+  class Refused {
+    readyState = 3;
+    onopen = null;
+    onmessage = null;
+    onclose = null;
+    onerror = null;
+    constructor() {
+      throw new Error("refused");
+    }
+    send(): void {}
+    close(): void {}
+  }
+  const delays: number[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  // Each scheduled retry is recorded and run at once, so eight attempts take no time.
+  globalThis.setTimeout = ((callback: () => void, delay: number) => {
+    delays.push(delay);
+    if (delays.length < 8) callback();
+    return 0 as unknown as ReturnType<typeof setTimeout>;
+  }) as typeof setTimeout;
+  try {
+    // A plain JavaScript caller may pass an option as undefined; it must not become NaN (a retry loop).
+    const reconnect = { initialMs: undefined, maxMs: 1000 } as unknown as { maxMs: number };
+    const socket = new MemorySocket({ url: "ws://example.invalid/x", WebSocket: Refused, reconnect, pingIntervalMs: 0 });
+    socket.connect();
+    socket.close();
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.equal(delays.length, 8);
+  delays.forEach((delay, attempt) => {
+    const ceiling = Math.min(1000, 250 * 2 ** attempt); // default initialMs 250, factor 2; maxMs 1000
+    assert.ok(delay > ceiling * 0.5 - 1e-9 && delay <= ceiling, `attempt ${attempt}: ${delay} ms, ceiling ${ceiling}`);
+  });
+});

@@ -52,7 +52,6 @@ export interface MemorySocketEvents {
   readonly close: { readonly code: number; readonly reason: string; readonly willReconnect: boolean };
 }
 
-
 const SERVER_TAGS: readonly string[] = ["memory_update", "memory_subscribed", "memory_unsubscribed", "pong", "memory_pressure_alert", "error"];
 
 /** The socket URL for a server origin (http://host:port) or the URL itself when it already is ws(s)://. */
@@ -87,7 +86,8 @@ export class MemorySocket {
     if (make === undefined) throw new TypeError("no WebSocket: pass one as options.WebSocket");
     this._make = make;
     const r = options.reconnect;
-    this._reconnect = r === false ? false : { initialMs: 250, maxMs: 10000, factor: 2, jitter: 0.5, ...r };
+    // Each default by itself, so that an option given as undefined (plain JavaScript) still gets it.
+    this._reconnect = r === false ? false : { initialMs: r?.initialMs ?? 250, maxMs: r?.maxMs ?? 10000, factor: r?.factor ?? 2, jitter: r?.jitter ?? 0.5 };
     this._pingMs = options.pingIntervalMs ?? 25000;
   }
 
