@@ -127,14 +127,33 @@ def rest(
     bench: Any, server: Any, concurrency: list[int], duration: float, workdir: Path
 ) -> list[Any]:
     results, _ = asyncio.run(
-        bench.rest_bench(server, concurrency, 1.0, duration, 1, None, 0.0, workdir)
+        bench.rest_bench(
+            server,
+            concurrency,
+            warmup=1.0,
+            duration=duration,
+            attempts=1,
+            py_spy=None,
+            py_spy_seconds=0.0,
+            workdir=workdir,
+        )
     )
     return list(results)
 
 
 def stream(bench: Any, server: Any, subscribers: int, window: float, workdir: Path) -> Any:
     return asyncio.run(
-        bench.stream_bench(server, subscribers, 10, window, 120.0, 3, None, 0.0, workdir)
+        bench.stream_bench(
+            server,
+            subscribers,
+            sessions=10,
+            window=window,
+            connect_timeout=120.0,
+            attempts=3,
+            py_spy=None,
+            py_spy_seconds=0.0,
+            workdir=workdir,
+        )
     )
 
 
@@ -193,7 +212,8 @@ def main() -> None:
     p_got, g_got = (r["streaming"]["updates_per_s"] for r in (python_stream, go_stream))
     print(
         f"| streaming to {args.subscribers:,} subscribers, % of one core over idle (updates/s) "
-        f"| {p_pct:.2f} ({p_got:,.0f}) | {g_pct:.2f} ({g_got:,.0f}) | {p_pct / max(g_pct, 1e-9):.1f}x less |"
+        f"| {p_pct:.2f} ({p_got:,.0f}) | {g_pct:.2f} ({g_got:,.0f}) "
+        f"| {f'{p_pct / g_pct:.1f}x less' if p_pct > 0 and g_pct > 0 else '-'} |"
     )
 
 

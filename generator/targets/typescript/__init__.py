@@ -120,7 +120,12 @@ class TsService:
 @dataclass(frozen=True)
 class TypeScriptView:
     header: str
-    package: str
+    package: str  # JSON string, for package.json
+    package_name: (
+        str  # the bare name, for the README's heading (the meta-schema allows no markup in it)
+    )
+    package_import: str  # TypeScript string literals of the two entries, for the README's examples
+    react_import: str
     version: str
     description: str
     title: str
@@ -332,6 +337,9 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
     return TypeScriptView(
         header=ctx.header_line,
         package=naming.json_string(schema.packages.typescript),
+        package_name=schema.packages.typescript,
+        package_import=naming.string_literal(schema.packages.typescript),
+        react_import=naming.string_literal(schema.packages.typescript + "/react"),
         version=naming.json_string(schema.version),
         description=naming.json_string(schema.description),
         title=naming.comment_text(schema.title),

@@ -217,6 +217,13 @@ def type_name(name: str) -> str:
     return out + "_" if out in RESERVED_TYPES else out
 
 
+def runtime_property(wire: str) -> str:
+    """The property name codec.ts's `property` derives from a wire name when the codec table gives none:
+    `_x` becomes `X` for every lower-case letter x. The table spells out every name this does not give.
+    """
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), wire)
+
+
 def field_name(wire: str) -> str:
     """A property name: camelCase (`human_readable` -> humanReadable). Keywords are legal property names in
     TypeScript, so they stay; a leading digit gets an `f`."""

@@ -3,7 +3,6 @@ and literals (constants, defaults). Every schema string goes through naming.stri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from generator.ir.model import (
@@ -25,11 +24,6 @@ from generator.ir.model import (
 from generator.targets.typescript import naming
 
 _WIDE = (PrimitiveKind.INT64, PrimitiveKind.UINT64)
-
-
-def runtime_property(wire: str) -> str:
-    """What codec.ts's `property` makes of a wire name: `_x` becomes `X` for every lower-case letter x."""
-    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), wire)
 
 
 def _number(value: float | int) -> str:
@@ -130,7 +124,7 @@ class Printer:
                 # only when the runtime's camelCase of the wire name (codec.ts `property`) is not it
                 entry = f"[{naming.string_literal(f.name)}, {spec}, {1 if f.required else 0}"
                 prop = self.field_of(name, f.name)
-                if prop != runtime_property(f.name) or f.has_default:
+                if prop != naming.runtime_property(f.name) or f.has_default:
                     entry += f", {naming.string_literal(prop)}"
                 if f.has_default:
                     entry += f", {self.literal(f.type, f.default)}"
