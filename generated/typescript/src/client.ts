@@ -21,9 +21,9 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-function problem(code: T.MemoryErrorCode, message: string, details?: string): T.MemoryError {
-  const error = { code, message, timestamp: BigInt(Date.now()) };
-  return details === undefined ? error : { ...error, details };
+/** A failure the server did not describe (no answer, or a body that is no envelope), as an internal error. */
+function problem<V>(message: string, details: string): T.MemoryResult<V> {
+  return { tag: "err", val: { code: "internal-error", message, details, timestamp: BigInt(Date.now()) } };
 }
 
 function envelope<V>(spec: Spec, status: number, text: string): T.MemoryResult<V> {
@@ -31,7 +31,7 @@ function envelope<V>(spec: Spec, status: number, text: string): T.MemoryResult<V
   try {
     json = parseJson(text);
   } catch {
-    return { tag: "err", val: problem("internal-error", `HTTP ${status}: the body is not JSON`, text.slice(0, 200)) };
+    return problem(`HTTP ${status}: the body is not JSON`, text.slice(0, 200));
   }
   if (json instanceof Map) {
     const value = json.get("value");
@@ -42,7 +42,7 @@ function envelope<V>(spec: Spec, status: number, text: string): T.MemoryResult<V
       return decoded.tag === "ok" ? { tag: "err", val: decoded.val } : decoded;
     }
   }
-  return { tag: "err", val: problem("internal-error", `HTTP ${status}: the body is not a result envelope`, text.slice(0, 200)) };
+  return problem(`HTTP ${status}: the body is not a result envelope`, text.slice(0, 200));
 }
 
 /** The V6R memory service's REST API. */
@@ -70,10 +70,7 @@ export class MemoryClient {
         text = await response.text();
       } catch (error) {
         const aborted = error instanceof Error && error.name === "AbortError";
-        return {
-          tag: "err",
-          val: problem("internal-error", aborted ? "the request was aborted" : "the server could not be reached", String(error)),
-        };
+        return problem(aborted ? "the request was aborted" : "the server could not be reached", String(error));
       }
       return envelope(spec, status, text);
     };
@@ -81,49 +78,41 @@ export class MemoryClient {
 
   /** Allocate memory in a configured session; the server picks the offset and recomputes the human-readable size. */
   createAllocation(body: AllocateRequest, options?: CallOptions): Promise<T.MemoryResult<MemoryAllocation>> {
-    const path = "/memory/allocations";
-    return this._call("POST", path, "MemoryAllocation", options, writeJson("AllocateRequest", body));
+    return this._call("POST", "/memory/allocations", "MemoryAllocation", options, writeJson("AllocateRequest", body));
   }
 
   /** Free a live allocation and return it with freed_at set. */
   freeAllocation(id: string, options?: CallOptions): Promise<T.MemoryResult<MemoryAllocation>> {
-    const path = "/memory/allocations/" + encodeURIComponent(id) + "/free";
-    return this._call("POST", path, "MemoryAllocation", options);
+    return this._call("POST", `/memory/allocations/${encodeURIComponent(id)}/free`, "MemoryAllocation", options);
   }
 
   /** Get the current memory usage of a session. */
   getSnapshot(sessionId: string, options?: CallOptions): Promise<T.MemoryResult<MemoryUsageSnapshot>> {
-    const path = "/memory/snapshot/" + encodeURIComponent(sessionId);
-    return this._call("GET", path, "MemoryUsageSnapshot", options);
+    return this._call("GET", `/memory/snapshot/${encodeURIComponent(sessionId)}`, "MemoryUsageSnapshot", options);
   }
 
   /** Configure a session with a user and VM size, creating its address space; reconfiguring an existing session replaces its configuration and limits. */
   configureSession(sessionId: string, body: ConfigureRequest, options?: CallOptions): Promise<T.MemoryResult<SessionConfiguration>> {
-    const path = "/sessions/" + encodeURIComponent(sessionId) + "/configure";
-    return this._call("POST", path, "SessionConfiguration", options, writeJson("ConfigureRequest", body));
+    return this._call("POST", `/sessions/${encodeURIComponent(sessionId)}/configure`, "SessionConfiguration", options, writeJson("ConfigureRequest", body));
   }
 
   /** Get the allocation statistics of a session. */
   getStats(sessionId: string, options?: CallOptions): Promise<T.MemoryResult<MemoryStats>> {
-    const path = "/sessions/" + encodeURIComponent(sessionId) + "/stats";
-    return this._call("GET", path, "MemoryStats", options);
+    return this._call("GET", `/sessions/${encodeURIComponent(sessionId)}/stats`, "MemoryStats", options);
   }
 
   /** List the allocations of a session, live and freed, in the order they were made. */
   listAllocations(sessionId: string, options?: CallOptions): Promise<T.MemoryResult<AllocationList>> {
-    const path = "/sessions/" + encodeURIComponent(sessionId) + "/allocations";
-    return this._call("GET", path, "AllocationList", options);
+    return this._call("GET", `/sessions/${encodeURIComponent(sessionId)}/allocations`, "AllocationList", options);
   }
 
   /** Check that the service is up. */
   getHealth(options?: CallOptions): Promise<T.MemoryResult<HealthStatus>> {
-    const path = "/health";
-    return this._call("GET", path, "HealthStatus", options);
+    return this._call("GET", "/health", "HealthStatus", options);
   }
 
   /** Get counters describing the running service. */
   getStatus(options?: CallOptions): Promise<T.MemoryResult<ServiceStatus>> {
-    const path = "/status";
-    return this._call("GET", path, "ServiceStatus", options);
+    return this._call("GET", "/status", "ServiceStatus", options);
   }
 }

@@ -60,9 +60,8 @@ export function memorySocketUrl(url: string): string {
   return url.replace(/^http/i, "ws").replace(/\/+$/, "") + "/api/v1/ws/memory";
 }
 
-function now(): bigint {
-  return BigInt(Date.now());
-}
+/** A message without its timestamp, which is set when it is sent. */
+type Unstamped<M> = M extends unknown ? Omit<M, "timestamp"> : never;
 
 /** One WebSocket connection to the memory service, shared by any number of subscriptions. */
 export class MemorySocket {
@@ -72,12 +71,12 @@ export class MemorySocket {
   private readonly _pingMs: number;
   private readonly _counts = new Map<string, number>();
   private readonly _listeners = new Map<keyof MemorySocketEvents, MemoryEventEmitter<never>>();
-  private _socket: WebSocketLike | null = null;
+  private _socket: WebSocketLike | undefined;
   private _attempt = 0;
   private _opened = false;
   private _closed = false;
-  private _retry: ReturnType<typeof setTimeout> | null = null;
-  private _ping: ReturnType<typeof setInterval> | null = null;
+  private _retry: ReturnType<typeof setTimeout> | undefined;
+  private _ping: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemorySocketOptions) {
     this.url = memorySocketUrl(options.url);
@@ -93,7 +92,7 @@ export class MemorySocket {
 
   /** Whether the socket is open now. */
   get connected(): boolean {
-    return this._socket !== null && this._socket.readyState === 1;
+    return this._socket?.readyState === 1;
   }
 
   /** Listen to one kind of event; returns the function that stops listening. */
@@ -107,7 +106,7 @@ export class MemorySocket {
   subscribe(sessionId: string): () => void {
     const count = this._counts.get(sessionId) ?? 0;
     this._counts.set(sessionId, count + 1);
-    if (count === 0) this._send("memory_subscribe", sessionId);
+    if (count === 0) this._send({ type: "memory_subscribe", sessionId });
     this.connect();
     let done = false;
     return () => {
@@ -119,7 +118,7 @@ export class MemorySocket {
         return;
       }
       this._counts.delete(sessionId);
-      this._send("memory_unsubscribe", sessionId);
+      this._send({ type: "memory_unsubscribe", sessionId });
     };
   }
 
@@ -130,7 +129,7 @@ export class MemorySocket {
 
   /** Open the connection if it is not open or opening. */
   connect(): void {
-    if (this._closed || this._socket !== null || this._retry !== null) return;
+    if (this._closed || this._socket !== undefined || this._retry !== undefined) return;
     let socket: WebSocketLike;
     try {
       socket = new this._make(this.url);
@@ -143,7 +142,7 @@ export class MemorySocket {
       const reconnected = this._opened;
       this._opened = true;
       this._attempt = 0;
-      for (const sessionId of this._counts.keys()) this._send("memory_subscribe", sessionId);
+      for (const sessionId of this._counts.keys()) this._send({ type: "memory_subscribe", sessionId });
       if (this._pingMs > 0) this._ping = setInterval(() => this.ping(), this._pingMs);
       this._emit("open", { reconnected });
     };
@@ -152,8 +151,8 @@ export class MemorySocket {
     };
     const lost = (code: number, reason: string): void => {
       if (this._socket !== socket) return;
-      this._socket = null;
-      this._stopPing();
+      this._socket = undefined;
+      clearInterval(this._ping);
       const willReconnect = !this._closed && this._reconnect !== false;
       this._emit("close", { code, reason, willReconnect });
       if (willReconnect) this._schedule();
@@ -170,18 +169,17 @@ export class MemorySocket {
 
   /** Send a ping; the server answers with a pong message. */
   ping(): void {
-    this._write(encode("ClientMessage", { type: "ping", timestamp: now() }));
+    this._send({ type: "ping" });
   }
 
   /** Close for good: no reconnection, no timers left, listeners dropped. */
   close(): void {
     this._closed = true;
-    if (this._retry !== null) clearTimeout(this._retry);
-    this._retry = null;
-    this._stopPing();
+    clearTimeout(this._retry);
+    clearInterval(this._ping);
     const socket = this._socket;
-    this._socket = null;
-    if (socket !== null) {
+    this._socket = undefined;
+    if (socket !== undefined) {
       socket.onopen = null;
       socket.onmessage = null;
       socket.onclose = null;
@@ -196,22 +194,14 @@ export class MemorySocket {
     const delay = Math.min(maxMs, initialMs * factor ** this._attempt) * (1 - jitter * Math.random());
     this._attempt++;
     this._retry = setTimeout(() => {
-      this._retry = null;
+      this._retry = undefined;
       this.connect();
     }, delay);
   }
 
-  private _stopPing(): void {
-    if (this._ping !== null) clearInterval(this._ping);
-    this._ping = null;
-  }
-
-  private _send(type: "memory_subscribe" | "memory_unsubscribe", sessionId: string): void {
-    this._write(encode("ClientMessage", { type, sessionId, timestamp: now() }));
-  }
-
-  private _write(text: string): void {
-    if (this._socket !== null && this._socket.readyState === 1) this._socket.send(text);
+  /** Send a client message, stamped now, if the socket is open (subscriptions are sent again on every open). */
+  private _send(message: Unstamped<T.ClientMessage>): void {
+    if (this._socket?.readyState === 1) this._socket.send(encode("ClientMessage", { ...message, timestamp: BigInt(Date.now()) }));
   }
 
   private _emit<K extends keyof MemorySocketEvents>(event: K, value: MemorySocketEvents[K]): void {

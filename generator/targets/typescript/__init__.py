@@ -72,17 +72,11 @@ class TsConstant:
 
 
 @dataclass(frozen=True)
-class TsSegment:
-    literal: str  # a string literal, or "" for a parameter
-    param: str
-
-
-@dataclass(frozen=True)
 class TsEndpoint:
     method_name: str
     doc: str
     http_method: str
-    segments: tuple[TsSegment, ...]
+    path: str  # the TypeScript expression of the path, parameters URI-encoded
     params: tuple[tuple[str, str], ...]  # (name, type)
     body_type: str | None
     body_spec: str | None
@@ -236,21 +230,12 @@ def _service(schema: Schema, printer: Printer, type_names: dict[str, str]) -> Ts
         raise SchemaError([Diagnostic(location, message)])
     endpoints = []
     for e in schema.http.endpoints:
-        segments = []
-        for i, piece in enumerate(e.path.split("{")):
-            if i == 0:
-                segments.append(TsSegment(naming.string_literal(piece), ""))
-                continue
-            param, rest = piece.split("}", 1)
-            segments.append(TsSegment("", naming.field_name(param)))
-            if rest:
-                segments.append(TsSegment(naming.string_literal(rest), ""))
         endpoints.append(
             TsEndpoint(
                 method_name=naming.value_name(e.name),
                 doc=naming.doc_comment(e.description, "  "),
                 http_method=naming.string_literal(e.method.value),
-                segments=tuple(segments),
+                path=naming.path_template(e.path, naming.field_name),
                 params=tuple((naming.field_name(p.name), "string") for p in e.params),
                 body_type=printer.type_expr(e.request) if e.request is not None else None,
                 body_spec=printer.spec(e.request) if e.request is not None else None,

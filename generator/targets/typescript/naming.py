@@ -10,6 +10,7 @@ error naming both places; nothing is renamed silently to make room.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from generator.targets import scope
 
@@ -266,6 +267,25 @@ def _u(ch: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def path_template(path: str, param_name: Callable[[str], str]) -> str:
+    """The TypeScript expression of an endpoint path such as `/sessions/{session_id}/stats`: a template literal
+    in which each parameter is URI-encoded (`${encodeURIComponent(sessionId)}`), or a plain string literal when
+    the path has no parameter."""
+    pieces = path.split("{")
+    if len(pieces) == 1:
+        return string_literal(path)
+    out = [_template_text(pieces[0])]
+    for piece in pieces[1:]:
+        param, rest = piece.split("}", 1)
+        out.append(f"${{encodeURIComponent({param_name(param)})}}{_template_text(rest)}")
+    return "`" + "".join(out) + "`"
+
+
+def _template_text(text: str) -> str:
+    # string_literal escapes backticks and "$" (as \x60 and \x24), so its body is safe inside a template too
+    return string_literal(text)[1:-1]
 
 
 def string_literal(text: str) -> str:

@@ -141,9 +141,9 @@ class Printer:
             first = self.schema.decl(decl.variants[0].record)
             assert isinstance(first, Record)
             prop = self.field_of(first.name, decl.discriminator)
+            # the variants' type names only: each tag is the constant its record gives the discriminator
             variants = ", ".join(
-                f"[{naming.string_literal(v.tag)}, {naming.string_literal(self.type_of(v.record))}]"
-                for v in decl.variants
+                naming.string_literal(self.type_of(v.record)) for v in decl.variants
             )
             dp = "" if prop == decl.discriminator else f", dp: {naming.string_literal(prop)}"
             return (

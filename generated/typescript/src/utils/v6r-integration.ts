@@ -9,11 +9,10 @@ import type { MemoryPressure, MemoryResult, MemorySize, V6RMemoryConfig, VmSize 
 export function humanReadable(size: bigint | number): string {
   const n = BigInt(size);
   if (n < 0n) throw new RangeError(`a size cannot be negative: ${n}`);
-  const base = BigInt(SIZE_UNIT_BASE);
   let unit = 0;
-  while (unit + 1 < SIZE_UNITS.length && n >= base ** BigInt(unit + 1)) unit++;
+  while (unit + 1 < SIZE_UNITS.length && n >= SIZE_UNIT_BASE ** BigInt(unit + 1)) unit++;
   if (unit === 0) return `${n}${SIZE_UNITS[0] ?? ""}`;
-  const step = base ** BigInt(unit);
+  const step = SIZE_UNIT_BASE ** BigInt(unit);
   const scale = 10n ** BigInt(SIZE_DECIMALS);
   const scaled = (n / step) * scale + (2n * (n % step) * scale + step) / (2n * step);
   const fraction = (scaled % scale).toString().padStart(SIZE_DECIMALS, "0");
@@ -32,12 +31,10 @@ const SIZE_TEXT = /^\s*([0-9]+)(?:\.([0-9]+))?\s*([A-Za-z]*)\s*$/;
 export function parseSize(text: string): bigint | undefined {
   const match = SIZE_TEXT.exec(text);
   if (match === null) return undefined;
-  const unitText = (match[3] ?? "").toUpperCase();
-  const unit = unitText === "" ? 0 : SIZE_UNITS.findIndex((u) => u.toUpperCase() === unitText);
+  const [, whole = "", decimals = "", unitText = ""] = match;
+  const unit = unitText === "" ? 0 : SIZE_UNITS.findIndex((u) => u.toUpperCase() === unitText.toUpperCase());
   if (unit < 0) return undefined;
-  const decimals = match[2] ?? "";
-  const number = BigInt((match[1] ?? "") + decimals);
-  return (number * BigInt(SIZE_UNIT_BASE) ** BigInt(unit)) / 10n ** BigInt(decimals.length);
+  return (BigInt(whole + decimals) * SIZE_UNIT_BASE ** BigInt(unit)) / 10n ** BigInt(decimals.length);
 }
 
 /** Used as a percentage of total, correctly rounded from the exact integers; 0 for an empty total. */

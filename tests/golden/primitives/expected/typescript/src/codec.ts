@@ -27,7 +27,7 @@ export type Spec =
   | { readonly k: "const"; readonly v: string }
   | { readonly k: "enum"; readonly v: readonly string[] }
   | { readonly k: "rec"; readonly f: readonly Field[] }
-  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly (readonly [string, string])[] };
+  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly string[] };
 
 /** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the
  * camelCase of the wire name (`human_readable` is humanReadable), then the default an absent optional field takes. */
@@ -134,6 +134,13 @@ function spec(s: Spec): Exclude<Spec, string> {
   return spec(found);
 }
 
+/** The tag of a union variant: the constant its record gives the discriminator field `d` (the generator
+ * checks that every variant is a record with such a field). */
+function tagOf(type: string, d: string): string {
+  const { f } = spec(type) as { readonly f: readonly Field[] };
+  return (f.find(([wire]) => wire === d)?.[1] as { readonly v: string }).v;
+}
+
 const patterns = new Map<string, RegExp | null>();
 
 function pattern(source: string): RegExp | null {
@@ -228,12 +235,12 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
     case "union": {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const tag = (j as ReadonlyMap<string, JsonValue>).get(s.d);
-      const variant = s.v.find(([t]) => t === tag);
+      const variant = s.v.find((type) => tagOf(type, s.d) === tag);
       if (variant === undefined) {
-        const expected = s.v.map(([t]) => JSON.stringify(t)).join(", ");
+        const expected = s.v.map((type) => JSON.stringify(tagOf(type, s.d))).join(", ");
         return fail(child(path, s.d), tag === undefined ? "missing required field" : `expected one of ${expected}`);
       }
-      return read(variant[1], j, path);
+      return read(variant, j, path);
     }
   }
 }
@@ -301,9 +308,9 @@ function write(ref: Spec, value: unknown): string {
     }
     case "union": {
       const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
-      const variant = s.v.find(([t]) => t === tag);
+      const variant = s.v.find((type) => tagOf(type, s.d) === tag);
       if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
-      return write(variant[1], value);
+      return write(variant, value);
     }
   }
 }
@@ -334,9 +341,7 @@ export function decode<K extends keyof T.WireTypes>(type: K, text: string): T.De
 }
 
 /** Encode a value of the named type as compact JSON text with its wire names. */
-export function encode<K extends keyof T.WireTypes>(type: K, value: T.WireTypes[K]): string {
-  return write(type, value);
-}
+export const encode: <K extends keyof T.WireTypes>(type: K, value: T.WireTypes[K]) => string = write;
 
 /** Encode a value as the type `s` describes (for specs that are not a type name; `encode` is the typed form). */
 export const writeJson: (s: Spec, value: unknown) => string = write;
