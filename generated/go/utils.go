@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -24,27 +26,35 @@ func HumanReadable(size uint64) string {
 		unit++
 	}
 	if unit == 0 {
-		return fmt.Sprintf("%d%s", size, SizeUnits[0])
+		return strconv.FormatUint(size, 10) + SizeUnits[0]
 	}
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(SizeDecimals)), nil)
-	bigStep := new(big.Int).SetUint64(step)
-	whole, rest := new(big.Int).QuoRem(new(big.Int).SetUint64(size), bigStep, new(big.Int))
-	// scaled = whole*scale + (2*rest*scale + step) / (2*step): half up, in integers
-	num := new(big.Int).Mul(rest, scale)
-	num.Mul(num, big.NewInt(2)).Add(num, bigStep)
-	den := new(big.Int).Mul(bigStep, big.NewInt(2))
-	scaled := new(big.Int).Mul(whole, scale)
-	scaled.Add(scaled, num.Quo(num, den))
-	integer, fraction := new(big.Int).QuoRem(scaled, scale, new(big.Int))
-	text := fraction.String()
-	if pad := int(SizeDecimals) - len(text); pad > 0 {
-		text = strings.Repeat("0", pad) + text
+	// The remainder in units of 1/decimalScale, rounded half up: remainder*decimalScale can pass 64 bits, so
+	// it is a 128-bit product. Div64 cannot overflow: the quotient is below decimalScale.
+	whole := size / step
+	hi, lo := bits.Mul64(size%step, decimalScale)
+	fraction, rest := bits.Div64(hi, lo, step)
+	if rest >= step-rest {
+		fraction++
+	}
+	if fraction == decimalScale {
+		whole++
+		fraction = 0
 	}
 	if SizeDecimals == 0 {
-		return integer.String() + SizeUnits[unit]
+		return strconv.FormatUint(whole, 10) + SizeUnits[unit]
 	}
-	return integer.String() + "." + text + SizeUnits[unit]
+	digits := strconv.FormatUint(fraction, 10)
+	return strconv.FormatUint(whole, 10) + "." + strings.Repeat("0", int(SizeDecimals)-len(digits)) + digits + SizeUnits[unit]
 }
+
+// decimalScale is 10^SizeDecimals (the generator checks that it fits 64 bits).
+var decimalScale = func() uint64 {
+	scale := uint64(1)
+	for i := 0; i < int(SizeDecimals); i++ {
+		scale *= 10
+	}
+	return scale
+}()
 
 var sizeText = regexp.MustCompile(`^\s*(\d+)(?:\.(\d+))?\s*([A-Za-z]*)\s*$`)
 

@@ -47,6 +47,32 @@ def test_golden_go_compiles(name: str, tmp_path: Path) -> None:
     assert vet.returncode == 0, vet.stderr
 
 
+def test_size_decimals_past_64_bits_is_a_located_error(tmp_path: Path) -> None:
+    """HumanReadable scales by 10^size_decimals in 64 bits, so the Go target refuses more than 19 decimals,
+    naming the constant's place in the schema."""
+    from generator.errors import SchemaError
+    from generator.targets import go
+
+    text = (ROOT / "schema" / "v6r-memory.yaml").read_text(encoding="utf-8")
+    start = text.index("  size_decimals:")
+    old = text[start:].index("    value: 1\n") + start
+    line = text[:start].count("\n") + 1  # the constant's own line
+    schema_file = tmp_path / "schema.yaml"
+    for decimals, accepted in ((19, True), (20, False)):
+        schema_file.write_text(
+            text[:old] + f"    value: {decimals}\n" + text[old + 13 :], encoding="utf-8"
+        )
+        schema = pipeline.load_schema(schema_file, "schema.yaml")
+        if accepted:
+            go.render(schema, RenderContext("schema.yaml"))
+            continue
+        with pytest.raises(SchemaError) as info:
+            go.render(schema, RenderContext("schema.yaml"))
+        (diagnostic,) = info.value.diagnostics
+        assert "size_decimals must be an integer from 0 to 19" in diagnostic.message
+        assert (diagnostic.location.file, diagnostic.location.line) == ("schema.yaml", line)
+
+
 def test_hostile_strings_read_back(tmp_path: Path) -> None:
     case = GOLDEN / "hostile_strings" / "schema.yaml"
     _write_go(case, tmp_path)

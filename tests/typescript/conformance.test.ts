@@ -79,3 +79,37 @@ test("conformance vectors", () => {
   console.log(`typescript conformance: ${CASES.length} cases, ${passed} passed, ${xfailed} expected failures`);
   if (errors.length > 0) assert.fail(`${errors.length} conformance problem(s):\n${errors.join("\n")}`);
 });
+
+// The size, usage and pressure rules against tests/conformance/rules.json, which make_rules.py works out with
+// exact fractions from the schema's constants (the Python and Go tests read the same file). Sizes are decimal
+// strings there, so 64-bit values reach BigInt exactly.
+interface Rules {
+  human_readable: [string, string][];
+  parse_size: [string, string | null][];
+  usage_percentage: [string, string, number][];
+  pressure_level: [number, string][];
+}
+
+test("size, usage and pressure rules agree with rules.json", () => {
+  const rules = JSON.parse(readFileSync(join(DIR, "rules.json"), "utf8")) as Rules;
+  assert.ok(rules.human_readable.length >= 500 && rules.parse_size.length >= 50, "rules.json holds too few cases");
+  assert.ok(rules.usage_percentage.length >= 100 && rules.pressure_level.length >= 10, "rules.json holds too few cases");
+  const errors: string[] = [];
+  for (const [size, text] of rules.human_readable) {
+    const got = codec.humanReadable(BigInt(size));
+    if (got !== text) errors.push(`humanReadable(${size}) = ${got}, want ${text}`);
+  }
+  for (const [text, size] of rules.parse_size) {
+    const got = codec.parseSize(text);
+    if (got !== (size === null ? undefined : BigInt(size))) errors.push(`parseSize(${JSON.stringify(text)}) = ${got}, want ${size}`);
+  }
+  for (const [used, total, percentage] of rules.usage_percentage) {
+    const got = codec.usagePercentage(BigInt(used), BigInt(total));
+    if (got !== percentage) errors.push(`usagePercentage(${used}, ${total}) = ${got}, want ${percentage}`);
+  }
+  for (const [percentage, level] of rules.pressure_level) {
+    const got = codec.pressureLevel(percentage);
+    if (got !== level) errors.push(`pressureLevel(${percentage}) = ${got}, want ${level}`);
+  }
+  if (errors.length > 0) assert.fail(`${errors.length} rule problem(s):\n${errors.join("\n")}`);
+});

@@ -22,7 +22,10 @@ from .constants import (
 )
 from .models import MemoryPressure, MemorySize, VmSize
 
-_SIZE_TEXT = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*([A-Za-z]*)\s*$")
+# ASCII only, as in Go and TypeScript: digits 0-9, unit letters A-Z, whitespace space, tab, CR, LF and FF
+# (Python's \d and \s would also take other scripts' digits and Unicode spaces).
+_SIZE_TEXT = re.compile(r"[ \t\r\n\f]*([0-9]+)(?:\.([0-9]+))?[ \t\r\n\f]*([A-Za-z]*)[ \t\r\n\f]*")
+_MAX_BYTES = 2**64 - 1  # sizes are u64
 
 
 def human_readable(size: int) -> str:
@@ -43,8 +46,9 @@ def human_readable(size: int) -> str:
 
 
 def parse_size(text: str) -> int:
-    """Bytes of `1.5GB`, `512MB`, `100` or `100B` (units as in SIZE_UNITS, case-insensitive), rounded down."""
-    match = _SIZE_TEXT.match(text)
+    """Bytes of `1.5GB`, `512MB`, `100` or `100B` (units as in SIZE_UNITS, case-insensitive), rounded down;
+    ValueError for any other text or more bytes than a u64 holds."""
+    match = _SIZE_TEXT.fullmatch(text)
     units = {u.upper(): i for i, u in enumerate(SIZE_UNITS)}
     if match is None or match.group(3).upper() not in units and match.group(3) != "":
         raise ValueError(
@@ -52,7 +56,10 @@ def parse_size(text: str) -> int:
         )
     digits, decimals, unit = match.groups()
     number = Fraction(int(digits + (decimals or "")), 10 ** len(decimals or ""))
-    return int(number * SIZE_UNIT_BASE ** units.get(unit.upper(), 0))
+    size = int(number * SIZE_UNIT_BASE ** units.get(unit.upper(), 0))
+    if size > _MAX_BYTES:
+        raise ValueError(f"not a size: {text!r} is more than {_MAX_BYTES} bytes")
+    return size
 
 
 def memory_size(size: int) -> MemorySize:

@@ -47,6 +47,7 @@ RUNTIME_CONSTANTS = (
     "platform_prefix",
     "pressure_thresholds",
 )
+MAX_SIZE_DECIMALS = 19
 # api.go, websocket.go and client.go also use these by name.
 HTTP_TYPES = (
     "HealthStatus", "ServiceStatus", "MemorySubscribe", "MemoryUnsubscribe", "Ping", "MemoryUpdate",
@@ -289,6 +290,12 @@ def _has_runtime(schema: Schema) -> bool:
         )
     if not present:
         return False
+    decimals = schema.constant("size_decimals")
+    assert decimals is not None
+    if not isinstance(decimals.value, int) or not 0 <= decimals.value <= MAX_SIZE_DECIMALS:
+        # HumanReadable scales the remainder by 10^size_decimals in 64 bits (a 128-bit product)
+        message = f"size_decimals must be an integer from 0 to {MAX_SIZE_DECIMALS} (10^size_decimals fits 64 bits)"
+        raise SchemaError([Diagnostic(decimals.location, message)])
     names = {d.name for d in schema.types}
     return {
         "MemorySize",

@@ -25,16 +25,19 @@ export function memorySize(size: bigint | number): MemorySize {
   return { bytes, humanReadable: humanReadable(bytes) };
 }
 
-const SIZE_TEXT = /^\s*([0-9]+)(?:\.([0-9]+))?\s*([A-Za-z]*)\s*$/;
+// ASCII whitespace only (space, tab, CR, LF, FF), as in Python and Go; JavaScript's \s would take Unicode spaces.
+const SIZE_TEXT = /^[ \t\r\n\f]*([0-9]+)(?:\.([0-9]+))?[ \t\r\n\f]*([A-Za-z]*)[ \t\r\n\f]*$/;
 
-/** Bytes of `1.5GB`, `512MB`, `100` or `100B` (units of SIZE_UNITS, any case), rounded down; undefined when not a size. */
+/** Bytes of `1.5GB`, `512MB`, `100` or `100B` (units of SIZE_UNITS, any case), rounded down; undefined when not a
+ * size or more bytes than a u64 holds. */
 export function parseSize(text: string): bigint | undefined {
   const match = SIZE_TEXT.exec(text);
   if (match === null) return undefined;
   const [, whole = "", decimals = "", unitText = ""] = match;
   const unit = unitText === "" ? 0 : SIZE_UNITS.findIndex((u) => u.toUpperCase() === unitText.toUpperCase());
   if (unit < 0) return undefined;
-  return (BigInt(whole + decimals) * SIZE_UNIT_BASE ** BigInt(unit)) / 10n ** BigInt(decimals.length);
+  const bytes = (BigInt(whole + decimals) * SIZE_UNIT_BASE ** BigInt(unit)) / 10n ** BigInt(decimals.length);
+  return bytes < 2n ** 64n ? bytes : undefined;
 }
 
 /** Used as a percentage of total, correctly rounded from the exact integers; 0 for an empty total. */
