@@ -475,6 +475,42 @@ for label, text in [
     ("comment", "/* c */" + gb_text),
 ]:
     invalid("json", "MemorySize", f"json/invalid/{label}", Raw(text))
+# A name given twice: RFC 8259 leaves it open; every binding takes the last value (as ECMAScript's JSON.parse,
+# Go's encoding/json and Python's json do), so what a validator saw is what a handler gets.
+valid(
+    "json",
+    "MemorySize",
+    "json/duplicate-name/last-wins",
+    Raw('{"bytes":1,"bytes":2,"human_readable":"x"}'),
+    '{"bytes":2,"human_readable":"x"}',
+)
+valid(
+    "json",
+    "MemorySize",
+    "json/duplicate-name/earlier-wrong-type-ignored",
+    Raw('{"bytes":"x","bytes":2,"human_readable":"x"}'),
+    '{"bytes":2,"human_readable":"x"}',
+)
+invalid(
+    "json",
+    "MemorySize",
+    "json/duplicate-name/later-wrong-type",
+    Raw('{"bytes":2,"bytes":"x","human_readable":"x"}'),
+)
+valid(
+    "json",
+    "ServerMessage",
+    "json/duplicate-name/union-tag",
+    Raw('{"type":"ping","type":"pong","timestamp":1}'),
+    '{"type":"pong","timestamp":1}',
+)
+valid(
+    "json",
+    "PlatformProfile",
+    "json/duplicate-name/nested-value",
+    Raw('{"tag":"psp","val":{"bytes":1,"human_readable":"a"},"val":{"bytes":2,"human_readable":"b"}}'),
+    '{"tag":"psp","val":{"bytes":2,"human_readable":"b"}}',
+)
 
 
 # --- Nesting ----------------------------------------------------------------------------------------
