@@ -508,7 +508,9 @@ valid(
     "json",
     "PlatformProfile",
     "json/duplicate-name/nested-value",
-    Raw('{"tag":"psp","val":{"bytes":1,"human_readable":"a"},"val":{"bytes":2,"human_readable":"b"}}'),
+    Raw(
+        '{"tag":"psp","val":{"bytes":1,"human_readable":"a"},"val":{"bytes":2,"human_readable":"b"}}'
+    ),
     '{"tag":"psp","val":{"bytes":2,"human_readable":"b"}}',
 )
 
