@@ -118,6 +118,64 @@ test("stats, allocations and session config hooks; refresh", async () => {
   config.unmount();
 });
 
+test("switching sessions never shows the previous session's data", async () => {
+  const options = { baseUrl: url, live: false };
+  const monitor = renderHook((props: { id: string }) => useMemoryMonitor(props.id, options), { initialProps: { id: "hook-1" } });
+  await waitFor(() => assert.equal(monitor.result.current.snapshot?.sessionId, "hook-1"), { timeout: 5000 });
+  monitor.rerender({ id: "nobody-2" });
+  assert.equal(monitor.result.current.snapshot, null, "hook-1's snapshot shown for nobody-2");
+  assert.equal(monitor.result.current.loading, true);
+  await waitFor(() => assert.equal(monitor.result.current.error?.code, "session-not-found"), { timeout: 5000 });
+  assert.equal(monitor.result.current.snapshot, null, "hook-1's snapshot kept beside nobody-2's error");
+  monitor.rerender({ id: "hook-1" });
+  await waitFor(() => assert.equal(monitor.result.current.snapshot?.sessionId, "hook-1"), { timeout: 5000 });
+  assert.equal(monitor.result.current.error, null);
+  monitor.unmount();
+
+  const stats = renderHook((props: { id: string }) => useMemoryStats(props.id, options), { initialProps: { id: "hook-1" } });
+  await waitFor(() => assert.notEqual(stats.result.current.stats, null), { timeout: 5000 });
+  stats.rerender({ id: "nobody-2" });
+  assert.equal(stats.result.current.stats, null);
+  await waitFor(() => assert.equal(stats.result.current.error?.code, "session-not-found"), { timeout: 5000 });
+  assert.equal(stats.result.current.stats, null);
+  stats.unmount();
+
+  const config = renderHook((props: { id: string }) => useSessionConfig(props.id, options), { initialProps: { id: "hook-3" } });
+  assert.equal((await config.result.current.configure({ userId: "u", vmSize: "small" })).tag, "ok");
+  await waitFor(() => assert.equal(config.result.current.configuration?.config.sessionId, "hook-3"), { timeout: 5000 });
+  config.rerender({ id: "hook-4" });
+  assert.equal(config.result.current.configuration, null, "hook-3's configuration shown for hook-4");
+  config.unmount();
+});
+
+test("useMemoryMonitor: a REST answer older than a live update does not take the snapshot back", async () => {
+  // Snapshot requests are answered 600 ms late (the body is the server's state when it was asked), while the
+  // server pushes an update every 50 ms: the late REST snapshot is older than the live ones already shown.
+  globalThis.fetch = async (input, init) => {
+    const response = await nodeFetch(input, init);
+    if (String(input).includes("/memory/snapshot/")) await new Promise((r) => setTimeout(r, 600));
+    return response;
+  };
+  const seen: bigint[] = [];
+  try {
+    const { result, unmount } = renderHook(() => {
+      const monitor = useMemoryMonitor("hook-1", { baseUrl: url, WebSocket: WsWebSocket as never });
+      if (monitor.snapshot !== null) seen.push(monitor.snapshot.timestamp);
+      return monitor;
+    });
+    await waitFor(() => assert.notEqual(result.current.snapshot, null), { timeout: 5000 });
+    assert.equal(result.current.loading, false, "a live snapshot is shown while the REST answer is still on its way");
+    await new Promise((r) => setTimeout(r, 900)); // the REST answer has arrived meanwhile
+    unmount();
+  } finally {
+    globalThis.fetch = nodeFetch;
+  }
+  assert.ok(seen.length >= 5, `only ${seen.length} renders with a snapshot`);
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i]! >= seen[i - 1]!, `snapshot went back in time: ${seen[i - 1]} then ${seen[i]}`);
+  }
+});
+
 test("unmounting while a request is in flight sets no state and warns nothing", async () => {
   const { unmount } = renderHook(() => useMemoryMonitor("hook-1", { baseUrl: url, WebSocket: WsWebSocket as never }));
   unmount();

@@ -76,9 +76,10 @@ interface Fetched<V> {
   readonly error: MemoryError | null;
 }
 
-/** Run `load` for the key, again on refresh(); results of stale or unmounted runs are dropped. */
-function useFetched<V>(key: string | null, load: (client: MemoryClient, signal: AbortSignal) => Promise<MemoryResult<V>>, options: MemoryHookOptions | undefined): Fetched<V> & { refresh: () => void; setData: (value: V) => void } {
-  const [state, setState] = useState<Fetched<V>>({ data: null, loading: key !== null, error: null });
+/** Run `load` for the key, again on refresh(); results of stale or unmounted runs are dropped. What is held
+ * belongs to the key it was loaded for: after the key changes nothing of the previous key is returned. */
+function useFetched<V>(key: string | null, load: (client: MemoryClient, signal: AbortSignal) => Promise<MemoryResult<V>>, options: MemoryHookOptions | undefined): Fetched<V> & { refresh: () => void } {
+  const [state, setState] = useState<Fetched<V> & { readonly key: string | null }>({ key, data: null, loading: key !== null, error: null });
   const [round, setRound] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -86,23 +87,25 @@ function useFetched<V>(key: string | null, load: (client: MemoryClient, signal: 
   const headerKey = JSON.stringify(headers ?? {});
   useEffect(() => {
     if (key === null) {
-      setState({ data: null, loading: false, error: null });
+      setState({ key, data: null, loading: false, error: null });
       return undefined;
     }
     const controller = new AbortController();
     const client = new MemoryClient(headers === undefined ? { baseUrl: baseUrl ?? "" } : { baseUrl: baseUrl ?? "", headers });
-    setState((s) => (s.loading ? s : { ...s, loading: true }));
+    // a refresh keeps what the key already has while it loads; a new key starts empty
+    setState((s) => (s.key !== key ? { key, data: null, loading: true, error: null } : s.loading ? s : { ...s, loading: true }));
     loadRef.current(client, controller.signal).then((result) => {
       if (controller.signal.aborted) return;
-      setState(result.tag === "ok" ? { data: result.val, loading: false, error: null } : (s) => ({ data: s.data, loading: false, error: result.val }));
+      setState(result.tag === "ok" ? { key, data: result.val, loading: false, error: null } : (s) => ({ key, data: s.key === key ? s.data : null, loading: false, error: result.val }));
     }, () => undefined);
     return () => controller.abort();
     // headers are compared by value through headerKey
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, baseUrl, headerKey, round]);
   const refresh = useCallback(() => setRound((r) => r + 1), []);
-  const setData = useCallback((value: V) => setState({ data: value, loading: false, error: null }), []);
-  return { ...state, refresh, setData };
+  // Until the effect has run for a new key, the state still holds the previous key's: show none of it.
+  const current = state.key === key ? state : { data: null, loading: key !== null, error: null };
+  return { data: current.data, loading: current.loading, error: current.error, refresh };
 }
 
 /** What useMemoryWebSocket reports. */
@@ -146,7 +149,8 @@ export function useMemoryWebSocket(sessionId: string | null, options?: MemoryHoo
       release();
     };
   }, [sessionId, url, make, live]);
-  return state;
+  // after sessionId changes, the last update may still be the previous session's until a new one arrives
+  return state.update === null || state.update.sessionId === sessionId ? state : { ...state, update: null };
 }
 
 /** What useMemoryMonitor returns. */
@@ -164,17 +168,17 @@ export interface MemoryMonitor {
 export function useMemoryMonitor(sessionId: string, options?: MemoryHookOptions): MemoryMonitor {
   const fetched = useFetched<MemoryUsageSnapshot>(sessionId, (client, signal) => client.getSnapshot(sessionId, { signal }), options);
   const live = useMemoryWebSocket(sessionId, options);
-  const { setData } = fetched;
-  useEffect(() => {
-    if (live.update !== null && live.update.sessionId === sessionId) setData(live.update.snapshot);
-  }, [live.update, sessionId, setData]);
-  const snapshot = fetched.data;
+  // The newer of the REST snapshot and the last live one: a REST answer that arrives after a live update
+  // (or a refresh() racing one) must not take the session back in time.
+  const rest = fetched.data;
+  const pushed = live.update === null ? null : live.update.snapshot;
+  const snapshot = pushed !== null && (rest === null || pushed.timestamp >= rest.timestamp) ? pushed : rest;
   const percentage = snapshot === null ? 0 : usagePercentage(snapshot.used.bytes, snapshot.total.bytes);
   return {
     snapshot,
     usagePercentage: percentage,
     pressureLevel: pressureLevel(percentage),
-    loading: fetched.loading,
+    loading: snapshot === null && fetched.loading,
     error: fetched.error ?? live.error,
     connected: live.connected,
     refresh: fetched.refresh,
@@ -203,7 +207,8 @@ export interface SessionConfigState {
 
 /** Configure a session (POST .../configure) and keep the answer. */
 export function useSessionConfig(sessionId: string, options?: MemoryHookOptions): SessionConfigState {
-  const [state, setState] = useState<Omit<SessionConfigState, "configure">>({ configuration: null, loading: false, error: null });
+  // what is held belongs to the session it was configured for; another session's is never returned
+  const [state, setState] = useState<Omit<SessionConfigState, "configure"> & { readonly sessionId: string }>({ sessionId, configuration: null, loading: false, error: null });
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
@@ -215,16 +220,20 @@ export function useSessionConfig(sessionId: string, options?: MemoryHookOptions)
   const headerKey = JSON.stringify(headers ?? {});
   const configure = useCallback(
     async (request: ConfigureRequest) => {
-      setState((s) => ({ ...s, loading: true }));
+      setState((s) => (s.sessionId === sessionId ? { ...s, loading: true } : { sessionId, configuration: null, loading: true, error: null }));
       const client = new MemoryClient(headers === undefined ? { baseUrl: baseUrl ?? "" } : { baseUrl: baseUrl ?? "", headers });
       const result = await client.configureSession(sessionId, request);
       if (mounted.current) {
-        setState((s) => (result.tag === "ok" ? { configuration: result.val, loading: false, error: null } : { ...s, loading: false, error: result.val }));
+        setState((s) => {
+          if (s.sessionId !== sessionId) return s; // the hook moved on to another session meanwhile
+          return result.tag === "ok" ? { sessionId, configuration: result.val, loading: false, error: null } : { ...s, loading: false, error: result.val };
+        });
       }
       return result;
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [sessionId, baseUrl, headerKey],
   );
-  return { ...state, configure };
+  if (state.sessionId !== sessionId) return { configuration: null, loading: false, error: null, configure };
+  return { configuration: state.configuration, loading: state.loading, error: state.error, configure };
 }
