@@ -166,6 +166,28 @@ test("WebSocket: an unknown message type reaches 'unknown', an error message rea
   socket.close();
 });
 
+test("WebSocket: a connection that answers nothing after a ping is given up and reconnected", async () => {
+  // A real WebSocket peer that completes the handshake and then never sends a byte: what a connection looks
+  // like after a network change drops it without a close. TCP would never notice here (the peer is alive);
+  // the client has to, from its unanswered ping.
+  const { WebSocketServer } = await import("ws");
+  const silent = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise((resolve) => silent.once("listening", resolve));
+  let connections = 0;
+  silent.on("connection", () => connections++);
+  const { port } = silent.address() as { port: number };
+  const socket = new MemorySocket({ url: `ws://127.0.0.1:${port}/x`, pingIntervalMs: 100, reconnect: { initialMs: 20, maxMs: 40 } });
+  const closes: { code: number; reason: string; willReconnect: boolean }[] = [];
+  socket.on("close", (event) => closes.push(event));
+  const started = Date.now();
+  socket.connect();
+  while (connections < 2 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+  socket.close();
+  await new Promise((resolve) => silent.close(resolve));
+  assert.equal(connections, 2, "the client did not reconnect after a silent interval");
+  assert.deepEqual(closes[0], { code: 4000, reason: "no answer to ping", willReconnect: true });
+});
+
 test("WebSocket: reconnect delays are capped, jittered and keep their defaults for options given as undefined", () => {
   class Refused {
     readyState = 3;

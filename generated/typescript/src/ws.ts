@@ -34,7 +34,8 @@ export interface MemorySocketOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** false turns reconnection off. */
   readonly reconnect?: ReconnectOptions | false;
-  /** Milliseconds between pings while connected; 0 turns pings off. Default 25000. */
+  /** Milliseconds between pings while connected; 0 turns pings off. A connection that answers nothing for a
+   * whole interval after a ping is dropped and reconnected. Default 25000. */
   readonly pingIntervalMs?: number;
 }
 
@@ -138,20 +139,35 @@ export class MemorySocket {
       return;
     }
     this._socket = socket;
+    let heard = true; // whether anything arrived since the last ping
     socket.onopen = () => {
       const reconnected = this._opened;
       this._opened = true;
       this._attempt = 0;
       for (const sessionId of this._counts.keys()) this._send({ type: "memory_subscribe", sessionId });
-      if (this._pingMs > 0) this._ping = setInterval(() => this.ping(), this._pingMs);
+      if (this._pingMs > 0) {
+        this._ping = setInterval(() => {
+          // A whole interval without a message, not even the pong, is a connection that died without a close
+          // (a network change, a sleeping device): give it up and reconnect instead of waiting for TCP.
+          if (!heard) {
+            lost(4000, "no answer to ping");
+            socket.close(4000, "no answer to ping");
+            return;
+          }
+          heard = false;
+          this.ping();
+        }, this._pingMs);
+      }
       this._emit("open", { reconnected });
     };
     socket.onmessage = (event) => {
+      heard = true;
       if (typeof event.data === "string") this._receive(event.data);
     };
     const lost = (code: number, reason: string): void => {
       if (this._socket !== socket) return;
       this._socket = undefined;
+      socket.onmessage = null; // a connection given up for silence may still deliver a late message
       clearInterval(this._ping);
       const willReconnect = !this._closed && this._reconnect !== false;
       this._emit("close", { code, reason, willReconnect });
