@@ -25,10 +25,11 @@ import (
 
 // Client calls the service at a base URL such as http://127.0.0.1:8080 (routes are appended to it).
 type Client struct {
-	baseURL string
-	http    *http.Client
-	header  http.Header
-	dialer  *websocket.Dialer
+	baseURL      string
+	http         *http.Client
+	header       http.Header
+	dialer       *websocket.Dialer
+	pingInterval time.Duration
 }
 
 // ClientOption configures a Client.
@@ -44,6 +45,13 @@ func WithHeader(name, value string) ClientOption {
 	return func(c *Client) { c.header.Add(name, value) }
 }
 
+// WithPingInterval sets how often Subscribe pings the server (default 25 s, as the TypeScript client); a
+// connection that then stays silent for two intervals, not even answering the ping, is given up and dialed
+// again. 0 turns pings off, leaving a connection that died without a close to TCP.
+func WithPingInterval(d time.Duration) ClientOption {
+	return func(c *Client) { c.pingInterval = d }
+}
+
 // NewClient is a client of the service at baseURL.
 func NewClient(baseURL string, opts ...ClientOption) *Client {
 	c := &Client{
@@ -51,6 +59,8 @@ func NewClient(baseURL string, opts ...ClientOption) *Client {
 		http:    &http.Client{Timeout: 30 * time.Second},
 		header:  http.Header{},
 		dialer:  &websocket.Dialer{HandshakeTimeout: 10 * time.Second},
+
+		pingInterval: 25 * time.Second,
 	}
 	for _, opt := range opts {
 		opt(c)
@@ -177,7 +187,7 @@ func (c *Client) Subscribe(ctx context.Context, sessionID string) (<-chan Memory
 		defer close(updates)
 		for attempt := 0; ; attempt++ {
 			if ws != nil {
-				stream(ctx, ws, sessionID, updates)
+				stream(ctx, ws, sessionID, updates, c.pingInterval)
 				attempt = 0
 			}
 			select {
@@ -205,7 +215,9 @@ func (c *Client) subscribe(ctx context.Context, sessionID string) (*websocket.Co
 		ws.Close()
 		return nil, err
 	}
-	// The acknowledgement or the error comes first; updates of other sessions are not ours.
+	// The acknowledgement or the error comes first; updates of other sessions are not ours. A server that
+	// accepted the connection but answers nothing gets as long as a handshake.
+	_ = ws.SetReadDeadline(time.Now().Add(c.dialer.HandshakeTimeout))
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
@@ -218,6 +230,7 @@ func (c *Client) subscribe(ctx context.Context, sessionID string) (*websocket.Co
 			return nil, err
 		}
 		if ack, ok := message.(MemorySubscribed); ok && ack.SessionID == sessionID {
+			_ = ws.SetReadDeadline(time.Time{})
 			return ws, nil
 		}
 		if problem, ok := message.(ErrorMessage); ok {
@@ -230,15 +243,38 @@ func (c *Client) subscribe(ctx context.Context, sessionID string) (*websocket.Co
 
 // stream sends the session's updates from one connection until it is lost or ctx ends, then closes it
 // (with a normal close frame when ctx ended).
-func stream(ctx context.Context, ws *websocket.Conn, sessionID string, updates chan<- MemoryUpdate) {
+func stream(ctx context.Context, ws *websocket.Conn, sessionID string, updates chan<- MemoryUpdate, ping time.Duration) {
 	stop := make(chan struct{})
 	defer close(stop)
+	// With pings on, whatever is read (a message, or the pong ReadMessage handles) keeps the connection for two
+	// intervals more; a connection that died without a close then fails the read at its deadline, and
+	// Subscribe dials again. (A consumer that leaves the channel unread that long also ends the connection;
+	// the next one brings the current state.)
+	var ticks <-chan time.Time
+	alive := func() {}
+	if ping > 0 {
+		ticker := time.NewTicker(ping)
+		defer ticker.Stop()
+		ticks = ticker.C
+		alive = func() { _ = ws.SetReadDeadline(time.Now().Add(2 * ping)) }
+		alive()
+		ws.SetPongHandler(func(string) error {
+			alive()
+			return nil
+		})
+	}
 	go func() {
-		select {
-		case <-ctx.Done():
-			_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-			ws.Close()
-		case <-stop:
+		for {
+			select {
+			case <-ctx.Done():
+				_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+				ws.Close()
+				return
+			case <-ticks:
+				_ = ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(ping))
+			case <-stop:
+				return
+			}
 		}
 	}()
 	defer ws.Close()
@@ -247,6 +283,7 @@ func stream(ctx context.Context, ws *websocket.Conn, sessionID string, updates c
 		if err != nil {
 			return
 		}
+		alive()
 		message, err := DecodeServerMessage(data)
 		if err != nil {
 			continue

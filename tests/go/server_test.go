@@ -296,6 +296,48 @@ func TestClientSubscribeReconnectsThroughARestart(t *testing.T) {
 	t.Fatal("the channel closed before an update from the restarted server arrived")
 }
 
+// A peer that acknowledges the subscription and then never sends a byte nor reads one (so it answers no ping):
+// a connection that died without a close. TCP would never notice (the peer is alive); the client has to,
+// from its unanswered ping, and dial again.
+func TestClientSubscribeGivesUpASilentConnection(t *testing.T) {
+	var connections atomic.Int32
+	held := make(chan *websocket.Conn, 16)
+	upgrader := websocket.Upgrader{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		held <- ws
+		connections.Add(1)
+		if _, _, err := ws.ReadMessage(); err != nil { // the subscribe message
+			return
+		}
+		_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"memory_subscribed","session_id":"s1","timestamp":1}`))
+	}))
+	defer ts.Close()
+	defer func() {
+		for len(held) > 0 {
+			(<-held).Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	updates, err := memory.NewClient(ts.URL, memory.WithPingInterval(50*time.Millisecond)).Subscribe(ctx, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for connections.Load() < 2 && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if connections.Load() < 2 {
+		t.Fatal("the client kept a silent connection instead of dialing again")
+	}
+	cancel()
+	for range updates {
+	}
+}
+
 func dial(t *testing.T, ts *httptest.Server, header http.Header) *websocket.Conn {
 	t.Helper()
 	ws, response, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/api/v1/ws/memory", header)

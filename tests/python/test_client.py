@@ -510,6 +510,33 @@ def test_unknown_messages_are_skipped_and_subscribe_messages_sees_the_rest() -> 
     run(go())
 
 
+def test_subscribe_gives_up_a_silent_connection() -> None:
+    """A peer that acknowledges the subscription and then reads nothing, so it answers no heartbeat ping: a
+    connection that died without a close. The client notices through its heartbeat and connects again.
+    """
+
+    async def silent(ws: web.WebSocketResponse, subscription: dict[str, Any]) -> None:
+        await ws.send_str('{"type": "memory_subscribed", "session_id": "fake", "timestamp": 1}')
+        await asyncio.sleep(WAIT)
+
+    async def go() -> None:
+        connections: list[int] = []
+        async with fake_server(ws_app(silent, connections)) as base:
+            client = MemoryClient(base, timeout=0.2, reconnect_delay=0.01, max_reconnect_delay=0.02)
+            waiting = asyncio.create_task(anext(client.subscribe("fake")))  # no update ever comes
+            try:
+                async with asyncio.timeout(WAIT):
+                    while len(connections) < 2:
+                        await asyncio.sleep(0.01)
+            finally:
+                waiting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiting
+                await client.close()
+
+    run(go())
+
+
 def test_subscribe_ends_without_reconnect_and_reconnects_with_it() -> None:
     async def once(ws: web.WebSocketResponse, subscription: dict[str, Any]) -> None:
         await ws.send_str(json.dumps(UPDATE))
