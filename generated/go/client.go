@@ -35,7 +35,7 @@ type Client struct {
 // ClientOption configures a Client.
 type ClientOption func(*Client)
 
-// WithHTTPClient makes the client send its requests with h.
+// WithHTTPClient makes the client send its requests with h (the default one gives each request 10 s).
 func WithHTTPClient(h *http.Client) ClientOption {
 	return func(c *Client) { c.http = h }
 }
@@ -56,7 +56,7 @@ func WithPingInterval(d time.Duration) ClientOption {
 func NewClient(baseURL string, opts ...ClientOption) *Client {
 	c := &Client{
 		baseURL: strings.TrimRight(baseURL, "/"),
-		http:    &http.Client{Timeout: 30 * time.Second},
+		http:    &http.Client{Timeout: 10 * time.Second}, // as the Python and TypeScript clients
 		header:  http.Header{},
 		dialer:  &websocket.Dialer{HandshakeTimeout: 10 * time.Second},
 

@@ -88,6 +88,32 @@ test("REST: configure, allocate, snapshot, stats, list, free, error envelopes, n
   assert.equal(down.tag === "err" && down.val.code, "internal-error");
 });
 
+test("REST: a server that never answers ends in a timeout result; a caller's abort stays an abort", { timeout: 10000 }, async () => {
+  // A real listening socket that accepts connections and reads requests but never writes a byte.
+  const { createServer } = await import("node:net");
+  const held: import("node:net").Socket[] = [];
+  const mute = createServer((connection) => {
+    held.push(connection);
+    connection.resume();
+  });
+  await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+  const { port } = mute.address() as { port: number };
+  try {
+    const client = new MemoryClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 100 });
+    const late = await client.getHealth();
+    assert.equal(late.tag === "err" && late.val.message, "no answer within 100 ms");
+    assert.equal(late.tag === "err" && late.val.code, "internal-error");
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 20);
+    const patient = new MemoryClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 0 });
+    const cancelled = await patient.getHealth({ signal: caller.signal });
+    assert.equal(cancelled.tag === "err" && cancelled.val.message, "the request was aborted");
+  } finally {
+    for (const connection of held) connection.destroy();
+    await new Promise((resolve) => mute.close(resolve));
+  }
+});
+
 test("WebSocket: subscribe, updates, unknown message types, unsubscribe, reconnect through a restart", async () => {
   const server = await startServer(0, true);
   servers.push(server.child);

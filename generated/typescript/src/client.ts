@@ -13,6 +13,9 @@ export interface MemoryClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** The fetch to use; the global one by default. */
   readonly fetch?: typeof fetch;
+  /** Milliseconds a request may take, body included, before it ends as an error result (as the Python
+   * client's timeout); 0 for none. Default 10000. */
+  readonly timeoutMs?: number;
 }
 
 /** Options of one call. */
@@ -54,14 +57,21 @@ export class MemoryClient {
     const settings = typeof options === "string" ? { baseUrl: options } : options;
     const base = settings.baseUrl.replace(/\/+$/, "") + "/api/v1";
     const send = settings.fetch ?? ((input, init) => fetch(input, init));
+    const timeoutMs = settings.timeoutMs ?? 10000;
     this._call = async (method, path, spec, call = {}, body) => {
       const headers: Record<string, string> = { accept: "application/json", ...settings.headers, ...call.headers };
-      const init: RequestInit = { method, headers };
+      // One controller ends the request on the caller's signal or at the timeout, whichever comes first.
+      const controller = new AbortController();
+      const abort = (): void => controller.abort();
+      const timer = timeoutMs > 0 ? setTimeout(abort, timeoutMs) : undefined;
+      const { signal } = call;
+      if (signal?.aborted) abort();
+      signal?.addEventListener("abort", abort);
+      const init: RequestInit = { method, headers, signal: controller.signal };
       if (body !== undefined) {
         headers["content-type"] = "application/json";
         init.body = body;
       }
-      if (call.signal !== undefined) init.signal = call.signal;
       let text: string;
       let status: number;
       try {
@@ -69,8 +79,11 @@ export class MemoryClient {
         status = response.status;
         text = await response.text();
       } catch (error) {
-        const aborted = error instanceof Error && error.name === "AbortError";
-        return problem(aborted ? "the request was aborted" : "the server could not be reached", String(error));
+        const why = signal?.aborted ? "the request was aborted" : controller.signal.aborted ? `no answer within ${timeoutMs} ms` : "the server could not be reached";
+        return problem(why, String(error));
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", abort);
       }
       return envelope(spec, status, text);
     };
