@@ -11,10 +11,10 @@ import (
 
 // The schema's string patterns (RE2, whose $ matches only at the end of the text).
 var (
-	pattern1 = regexp.MustCompile("^[A-Za-z0-9._:-]+$")
+	pattern1 = regexp.MustCompile("^(?:[A-Za-z0-9_:-]|\\.[A-Za-z0-9_:-]|\\.\\.[A-Za-z0-9._:-])[A-Za-z0-9._:-]*$")
 )
 
-// Identifies a V6R session; 1 to 128 characters of ASCII letters, digits, dot, underscore, colon or hyphen, e.g. session-123.
+// Identifies a V6R session; 1 to 128 characters of ASCII letters, digits, dot, underscore, colon or hyphen, e.g. session-123, but not "." nor "..": the id travels as a URL path segment, and URLs remove those (browsers and fetch even when percent-encoded), so no client could address such a session.
 type SessionID = string
 
 func decodeSessionID(raw json.RawMessage, path string) (SessionID, error) {

@@ -403,6 +403,8 @@ for label, sid in [
     ("slash", "a/b"),
     ("non-ascii", "sessión"),
     ("nul", "a\u0000b"),
+    ("dot", "."),  # a URL path removes "." and ".." segments, so no client could address them
+    ("dot-dot", ".."),
 ]:
     invalid(
         "strings", "V6RMemoryConfig", f"session_id/invalid/{label}", {**CONFIG, "session_id": sid}
@@ -417,6 +419,9 @@ for label, sid in [
     ("128-chars", "s" * 128),
     ("all-allowed-chars", "AZaz09._:-"),
     ("one-char", "x"),
+    ("three-dots", "..."),
+    ("dot-first", ".a"),
+    ("dot-dot-first", "..a"),
 ]:
     valid("strings", "V6RMemoryConfig", f"session_id/valid/{label}", {**CONFIG, "session_id": sid})
 for label, uid in [

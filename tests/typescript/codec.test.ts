@@ -84,7 +84,7 @@ test("nested errors name the full path", () => {
   const badRatio = SEED_UPDATE.replace("0.05", "1e39");
   assert.equal(err(decode("MemoryUpdate", badRatio)), "snapshot.fragmentation_ratio: number out of range");
   const badId = SEED_UPDATE.replace('"session_id": "session-123",\n  "snapshot"', '"session_id": "bad id!",\n  "snapshot"');
-  assert.equal(err(decode("MemoryUpdate", badId)), "session_id: expected a string matching ^[A-Za-z0-9._:-]+$");
+  assert.equal(err(decode("MemoryUpdate", badId)), "session_id: expected a string matching ^(?:[A-Za-z0-9_:-]|\\.[A-Za-z0-9_:-]|\\.\\.[A-Za-z0-9._:-])[A-Za-z0-9._:-]*$");
   const empty = SEED_UPDATE.replace('"session_id": "session-123",\n  "snapshot"', '"session_id": "",\n  "snapshot"');
   assert.equal(err(decode("MemoryUpdate", empty)), "session_id: expected at least 1 characters");
   assert.equal(err(decode("MemoryUpdate", `{"type": "memory_update", "session_id": "s", "snapshot": 1, "timestamp": 1}`)), "snapshot: expected object");
@@ -259,7 +259,7 @@ test("sizes, usage and pressure follow the schema's rules", () => {
 test("config validation and the event emitter", () => {
   assert.equal(validateV6RConfig({ sessionId: "session-123", userId: "user-456", vmSize: "medium" }).tag, "ok");
   const bad = validateV6RConfig({ sessionId: "bad id", userId: "user-456", vmSize: "medium" });
-  assert.equal(bad.tag === "err" && bad.val.message, "session_id: expected a string matching ^[A-Za-z0-9._:-]+$");
+  assert.equal(bad.tag === "err" && bad.val.message, "session_id: expected a string matching ^(?:[A-Za-z0-9_:-]|\\.[A-Za-z0-9_:-]|\\.\\.[A-Za-z0-9._:-])[A-Za-z0-9._:-]*$");
   const emitter = new MemoryEventEmitter<MemoryUsageSnapshot | null>();
   const seen: unknown[] = [];
   const off = emitter.subscribe((e) => seen.push(e));

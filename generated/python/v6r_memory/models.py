@@ -11,11 +11,17 @@ from enum import StrEnum
 SessionId = TypeAliasType(
     "SessionId",
     Annotated[
-        str, Field(max_length=128, min_length=1, pattern="^[A-Za-z0-9._:-]+$", title="SessionId")
+        str,
+        Field(
+            max_length=128,
+            min_length=1,
+            pattern="^(?:[A-Za-z0-9_:-]|\\.[A-Za-z0-9_:-]|\\.\\.[A-Za-z0-9._:-])[A-Za-z0-9._:-]*$",
+            title="SessionId",
+        ),
     ],
 )
 """
-Identifies a V6R session; 1 to 128 characters of ASCII letters, digits, dot, underscore, colon or hyphen, e.g. session-123.
+Identifies a V6R session; 1 to 128 characters of ASCII letters, digits, dot, underscore, colon or hyphen, e.g. session-123, but not "." nor "..": the id travels as a URL path segment, and URLs remove those (browsers and fetch even when percent-encoded), so no client could address such a session.
 """
 
 

@@ -34,7 +34,7 @@ export type Spec =
 export type Field = readonly [string, Spec, 0 | 1, string?, unknown?];
 
 const SPECS = new Map<string, Spec>([
-  ["SessionId", { k: "str", min: 1, max: 128, re: "^[A-Za-z0-9._:-]+\x24" }],
+  ["SessionId", { k: "str", min: 1, max: 128, re: "^(?:[A-Za-z0-9_:-]|\\.[A-Za-z0-9_:-]|\\.\\.[A-Za-z0-9._:-])[A-Za-z0-9._:-]*\x24" }],
   ["AllocationId", { k: "str", min: 1, max: 128 }],
   ["UserId", { k: "str", min: 1, max: 128 }],
   ["MemorySize", { k: "rec", f: [
