@@ -43,16 +43,22 @@ class Exporter:
         rename: Callable[[str], str] = _same,
         describe: Describe = _same,
         optional_accepts_null: bool = True,
+        ref_base: str = "#/$defs/",
+        discriminator_object: bool = True,
     ):
         self.schema = schema
         self.rename = rename
         self.describe = describe
+        # where the named types live: `$defs` in a JSON Schema, `components/schemas` in OpenAPI and AsyncAPI
+        self.ref_base = ref_base
+        # OpenAPI's discriminator is an object (propertyName, mapping); AsyncAPI's is the property name alone
+        self.discriminator_object = discriminator_object
         # Readers accept an absent optional field as null; say so in the document, unless the consumer
         # (datamodel-codegen) already makes every optional field nullable and would only invent names.
         self.optional_accepts_null = optional_accepts_null
 
     def ref(self, name: str) -> dict[str, Any]:
-        return {"$ref": f"#/$defs/{self.rename(name)}"}
+        return {"$ref": f"{self.ref_base}{self.rename(name)}"}
 
     def node(self, node: TypeNode) -> dict[str, Any]:
         if isinstance(node, Ref):
@@ -96,10 +102,14 @@ class Exporter:
         elif isinstance(d, Union):
             out = {
                 "oneOf": [self.ref(v.record) for v in d.variants],
-                "discriminator": {
-                    "propertyName": d.discriminator,
-                    "mapping": {v.tag: f"#/$defs/{self.rename(v.record)}" for v in d.variants},
-                },
+                "discriminator": (
+                    {
+                        "propertyName": d.discriminator,
+                        "mapping": {v.tag: self.ref(v.record)["$ref"] for v in d.variants},
+                    }
+                    if self.discriminator_object
+                    else d.discriminator
+                ),
             }
         else:
             assert isinstance(d, Alias)
@@ -108,13 +118,17 @@ class Exporter:
             out["deprecated"] = True
         return {"title": self.rename(d.name), "description": self.describe(d.description), **out}
 
+    def definitions(self) -> dict[str, Any]:
+        """Every named type's schema, by its (renamed) name."""
+        return {self.rename(d.name): self.decl(d) for d in self.schema.types}
+
     def document(self) -> dict[str, Any]:
         return {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"urn:v6r-codegen:{self.schema.name}:{self.schema.version}",
             "title": self.schema.title,
             "description": self.describe(self.schema.description),
-            "$defs": {self.rename(d.name): self.decl(d) for d in self.schema.types},
+            "$defs": self.definitions(),
         }
 
 

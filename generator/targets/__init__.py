@@ -19,7 +19,7 @@ from generator.targets.context import RenderContext
 Render = Callable[[Schema, RenderContext], dict[PurePosixPath, str]]
 
 # Every target, in the order they run; imported only when used, so `validate` and `ir` stay quick.
-TARGETS = ("python", "typescript", "go", "jsonschema")
+TARGETS = ("python", "typescript", "go", "jsonschema", "openapi", "asyncapi")
 
 
 def module(name: str) -> ModuleType:
