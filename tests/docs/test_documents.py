@@ -21,6 +21,7 @@ from jsonschema import Draft7Validator, Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
+from v6r_memory.models import ConfigureRequest, VmSize
 from v6r_memory.server import ServerSettings
 
 from tests.python.server_fixtures import running_app
@@ -257,7 +258,7 @@ def test_asyncapi_matches_the_python_server() -> None:
         received: list[dict[str, Any]] = []
         settings = ServerSettings(update_interval=0.05)
         async with running_app(settings=settings) as server, aiohttp.ClientSession() as http:
-            server.pool.configure("docs-ws", _configure_request())
+            server.pool.configure("docs-ws", ConfigureRequest(user_id="u", vm_size=VmSize.SMALL))
             async with http.ws_connect(
                 server.api + ASYNCAPI["channels"]["memory"]["address"][len("/api/v1") :]
             ) as ws:
@@ -285,9 +286,3 @@ def test_asyncapi_matches_the_python_server() -> None:
             e.message for e in _payload_validator(_message_of(data, "send")).iter_errors(data)
         ]
         assert errors == [], f"{data['type']}: {errors}"
-
-
-def _configure_request() -> Any:
-    from v6r_memory.models import ConfigureRequest, VmSize
-
-    return ConfigureRequest(user_id="u", vm_size=VmSize.SMALL)
