@@ -54,8 +54,9 @@ type ServerSettings struct {
 	// MaxAllocationsPerSession is given to the pool NewServer makes.
 	MaxAllocationsPerSession int
 
-	// AllowedOrigins are the WebSocket origins allowed besides the server's own; "*" allows any. A request
-	// without an Origin header (not a browser) is always allowed.
+	// AllowedOrigins are the browser origins allowed besides the server's own, for REST (with CORS headers and
+	// preflights) and the WebSocket alike; "*" allows any. A request without an Origin header (not a browser) is
+	// always allowed; one from another origin is forbidden (403).
 	AllowedOrigins []string
 
 	// SendQueueSize is the messages queued per WebSocket client before it is closed with 1013.
@@ -227,6 +228,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, newError(MemoryErrorCodeInternalError, ""), 0)
 		}
 	}()
+	if !s.browserOrigin(w, r) {
+		return
+	}
 	path := r.URL.EscapedPath()
 	if path == wsRoute {
 		if r.Method != http.MethodGet {
@@ -250,6 +254,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeError(w, newError(MemoryErrorCodeNotFound, "no route for "+r.URL.Path), 0)
+}
+
+// corsMethods are the API's methods, what a browser's preflight is allowed.
+const corsMethods = "GET, POST"
+
+// browserOrigin handles browsers, by the Origin they send, and reports whether the request goes on: one that
+// is neither the server's own nor in AllowedOrigins gets forbidden (403), so a page elsewhere cannot drive the
+// API through its visitor's browser; an allowed one gets CORS headers, and its preflight (OPTIONS with
+// Access-Control-Request-Method) is answered here.
+func (s *Server) browserOrigin(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" { // not a browser
+		return true
+	}
+	if !originAllowed(r, s.settings.AllowedOrigins) {
+		writeError(w, newError(MemoryErrorCodeForbidden, fmt.Sprintf("origin %s is not allowed", strconv.Quote(origin))), http.StatusForbidden)
+		return false
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Add("Vary", "Origin")
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return true
+	}
+	h.Set("Access-Control-Allow-Methods", corsMethods)
+	if requested := r.Header.Get("Access-Control-Request-Headers"); requested != "" {
+		h.Set("Access-Control-Allow-Headers", requested)
+	}
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+	return false
 }
 
 // newError is an error of the code with the schema's message; empty details are left out.

@@ -415,7 +415,13 @@ func TestWebSocketSubscribeGetsTheSeedsUpdate(t *testing.T) {
 	if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"type": "memory_unsubscribe", "session_id": "session-123", "timestamp": 1}`)); err != nil {
 		t.Fatal(err)
 	}
-	if m := readMessage(t, ws); typeOf(m) != "memory_unsubscribed" {
+	// An update already on its way (the burst can be pushed in two merges, both showing all five changes)
+	// may still come before the acknowledgement; anything else may not.
+	m := readMessage(t, ws)
+	for extra := 0; typeOf(m) == "memory_update" && extra < 5; extra++ {
+		m = readMessage(t, ws)
+	}
+	if typeOf(m) != "memory_unsubscribed" {
 		t.Fatalf("unsubscribe: %v", m)
 	}
 }

@@ -15,11 +15,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from v6r_memory.server import ServerSettings
 
 from tests.python.server_fixtures import server_in_thread
 from tests.python.test_server_rest import ALLOCATE, BAD_REQUESTS, GOOD_ALLOCATION, Bad
 
 HERE = Path(__file__).resolve().parent
+APP_ORIGIN = "http://app.example"  # the one browser origin both servers allow besides their own
 GO = shutil.which("go")
 if GO is None:
     raise RuntimeError(
@@ -66,7 +68,9 @@ def go_server(
     assert GO is not None
     subprocess.run([GO, "build", "-o", str(binary), "./cmd/goserver"], cwd=HERE, check=True)
     port = _free_port()
-    process = subprocess.Popen([str(binary), "-addr", f"127.0.0.1:{port}"], stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [str(binary), "-addr", f"127.0.0.1:{port}", "-origins", APP_ORIGIN], stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -89,7 +93,7 @@ def go_server(
 
 @pytest.fixture(scope="module")
 def python_server() -> Iterator[str]:
-    with server_in_thread() as base:
+    with server_in_thread(settings=ServerSettings(allowed_origins=(APP_ORIGIN,))) as base:
         prepare(base)
         yield base
 
@@ -143,6 +147,108 @@ def test_generated_cli_calls_the_go_server(
     )
 
 
+def _browser(
+    base: str, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> dict[str, object]:
+    """What a browser learns from one request: status, error code, and the CORS headers."""
+    url = urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        conn.request(method, "/api/v1" + path, body=body, headers=headers)
+        response = conn.getresponse()
+        raw = response.read()
+        code = json.loads(raw)["error"]["code"] if raw and response.status >= 400 else None
+        got = {k.lower(): v for k, v in response.getheaders()}
+        return {
+            "status": response.status,
+            "code": code,
+            "body": raw if response.status == 204 else b"-",
+            **{h: got.get(h) for h in CORS_HEADERS},
+            "vary origin": "origin" in got.get("vary", "").lower(),
+        }
+    finally:
+        conn.close()
+
+
+CORS_HEADERS = (
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+)
+EVIL = "http://evil.example"
+PREFLIGHT = {
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "content-type, authorization",
+}
+BROWSER_CASES = {
+    "allowed origin reads": ("GET", "/health", {"Origin": APP_ORIGIN}, None),
+    "other origin is forbidden": ("GET", "/health", {"Origin": EVIL}, None),
+    "allowed preflight": (
+        "OPTIONS",
+        "/sessions/s1/configure",
+        {"Origin": APP_ORIGIN, **PREFLIGHT},
+        None,
+    ),
+    "other origin's preflight is forbidden": (
+        "OPTIONS",
+        "/sessions/s1/configure",
+        {"Origin": EVIL, **PREFLIGHT},
+        None,
+    ),
+    "OPTIONS that is no preflight": ("OPTIONS", "/health", {"Origin": APP_ORIGIN}, None),
+    "allowed origin, no such route": ("GET", "/nope", {"Origin": APP_ORIGIN}, None),
+    "no Origin: not a browser": ("GET", "/health", {}, None),
+    "a form posted from another origin": (
+        "POST",
+        "/sessions/csrf/configure",
+        {"Origin": EVIL, "Content-Type": "text/plain"},
+        b'{"user_id":"u","vm_size":"small"}',
+    ),
+}
+EXPECTED = {
+    "allowed origin reads": (200, None),
+    "other origin is forbidden": (403, "forbidden"),
+    "allowed preflight": (204, None),
+    "other origin's preflight is forbidden": (403, "forbidden"),
+    "OPTIONS that is no preflight": (405, "method-not-allowed"),
+    "allowed origin, no such route": (404, "not-found"),
+    "no Origin: not a browser": (200, None),
+    "a form posted from another origin": (403, "forbidden"),
+}
+
+
+@pytest.mark.parametrize("name", list(BROWSER_CASES))
+def test_browser_origins_are_handled_alike(
+    name: str, go_server: tuple[str, subprocess.Popen[bytes]], python_server: str
+) -> None:
+    """allowed_origins decides for REST as for the WebSocket, in both servers, header for header."""
+    method, path, headers, body = BROWSER_CASES[name]
+    go = _browser(go_server[0], method, path, headers, body)
+    python = _browser(python_server, method, path, headers, body)
+    assert go == python
+    assert (go["status"], go["code"]) == EXPECTED[name]
+    allowed = headers.get("Origin") == APP_ORIGIN
+    assert go["access-control-allow-origin"] == (APP_ORIGIN if allowed else None)
+    assert go["vary origin"] is allowed
+    if name == "allowed preflight":
+        assert go["access-control-allow-methods"] == "GET, POST"
+        assert go["access-control-allow-headers"] == PREFLIGHT["Access-Control-Request-Headers"]
+        assert go["access-control-max-age"] == "600" and go["body"] == b""
+    if name == "a form posted from another origin":
+        for base in (go_server[0], python_server):  # refused before it reached the pool
+            assert request(base, "GET", "/sessions/csrf/stats")[1]["error"]["code"] == "session-not-found"  # type: ignore[index]
+
+
+def test_a_server_accepts_its_own_origin(
+    go_server: tuple[str, subprocess.Popen[bytes]], python_server: str
+) -> None:
+    for base in (go_server[0], python_server):
+        answer = _browser(base, "GET", "/health", {"Origin": base})
+        assert (answer["status"], answer["access-control-allow-origin"]) == (200, base)
+
+
+# Last: it stops the module's Go server.
 def test_go_server_stops_on_sigterm(go_server: tuple[str, subprocess.Popen[bytes]]) -> None:
     base, process = go_server
     assert request(base, "GET", "/health")[0] == 200

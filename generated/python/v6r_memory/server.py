@@ -31,8 +31,10 @@ server holds at most that many messages per client and never waits for one clien
 message that finds the queue full closes the connection with 1013 and the reason "send queue full";
 whatever was queued is dropped, and if the client still does not take the close frame within
 `close_timeout` seconds the TCP connection is aborted. Clients should reconnect after a pause (the
-generated client backs off with jitter). Browsers connecting from an origin not in `allowed_origins` get
-403 before the upgrade, with a forbidden error envelope.
+generated client backs off with jitter).
+
+Browsers: a request (REST or WebSocket) whose Origin is neither the server's own nor in `allowed_origins` gets
+403 with a forbidden error envelope; an allowed one gets CORS headers, and its preflights are answered.
 
 Shutdown (`serve` cancelled, or the runner cleaned up): the socket stops listening, every WebSocket gets
 1001, and handlers that are running finish. aiohttp stops reading from connections once shutdown begins, so a
@@ -146,7 +148,8 @@ class ServerSettings:
     max_message_size: int = 64 * 1024  # the most bytes of a REST body or a WebSocket message
     max_sessions: int = 1000  # given to the pool create_app makes
     max_allocations_per_session: int = 100_000  # given to the pool create_app makes
-    allowed_origins: tuple[str, ...] = ()  # WebSocket origins; () = same origin or none, "*" = any
+    # browser origins besides the server's own, for REST (CORS) and the WebSocket; "*" = any; others get 403
+    allowed_origins: tuple[str, ...] = ()
     send_queue_size: int = 64  # messages queued per WebSocket client before it is closed with 1013
     close_timeout: float = 5.0  # seconds a closing WebSocket client has to take the close frame
 
@@ -300,11 +303,40 @@ async def get_status(request: web.Request) -> web.Response:
     return _respond(MemoryResult.ok(status), 200)
 
 
+CORS_METHODS: Final = "GET, POST"  # what a browser's preflight is allowed
+
 _HTTP_ERRORS: Final[dict[int, MemoryErrorCode]] = {
     404: MemoryErrorCode.NOT_FOUND,
     405: MemoryErrorCode.METHOD_NOT_ALLOWED,
     413: MemoryErrorCode.PAYLOAD_TOO_LARGE,
 }
+
+
+@web.middleware
+async def browser_origins(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Browsers, by the Origin they send: one that is neither the server's own nor in allowed_origins gets
+    forbidden (403), so a page elsewhere cannot drive the API through its visitor's browser; an allowed one
+    gets CORS headers, and its preflight (OPTIONS with Access-Control-Request-Method) is answered here.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:  # not a browser
+        return await handler(request)
+    if not _origin_allowed(request, request.app[SETTINGS_KEY].allowed_origins):
+        details = f"origin {origin!r} is not allowed"
+        return _fail(_error(MemoryErrorCode.FORBIDDEN, details), 403)
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        response: web.StreamResponse = web.Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        requested = request.headers.get("Access-Control-Request-Headers")
+        if requested:
+            response.headers["Access-Control-Allow-Headers"] = requested
+        response.headers["Access-Control-Max-Age"] = "600"
+    else:
+        response = await handler(request)
+    if not response.prepared:  # a WebSocket's handshake went out long ago
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers.add("Vary", "Origin")
+    return response
 
 
 @web.middleware
@@ -693,7 +725,8 @@ def create_app(
         )
     # aiohttp refuses a body or message of its limit or more; ours is the largest size accepted.
     app = web.Application(
-        middlewares=[envelope_errors], client_max_size=settings.max_message_size + 1
+        middlewares=[browser_origins, envelope_errors],
+        client_max_size=settings.max_message_size + 1,
     )
     hub = Hub(pool, settings)
     app[POOL_KEY] = pool

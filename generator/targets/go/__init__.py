@@ -17,7 +17,7 @@ from generator.ir.model import Alias, Enum_, Record, Ref, Schema, Union
 from generator.targets.context import RenderContext
 from generator.targets.go import naming
 from generator.targets.go.gotypes import GoTypes
-from generator.targets.service import SERVICE_TYPES
+from generator.targets.service import SERVICE_TYPES, cors_methods
 
 ROOT = PurePosixPath("go")
 FILTERS = {
@@ -194,6 +194,7 @@ class GoService:
     version: str
     endpoints: dict[str, GoEndpoint]
     ws_route: str
+    cors_methods: str  # the API's methods, "GET, POST": what a browser's preflight may be allowed
     discriminator: str
     client_tags: tuple[str, ...]  # sorted, for the error naming the expected ones
     update_interval_ms: str | None  # the Go constant, if the schema has default_update_interval_ms
@@ -493,6 +494,7 @@ def _http(schema: Schema, names: GoNames, t: GoTypes) -> GoService | None:
         version=schema.version,
         endpoints=endpoints,
         ws_route=base + schema.websocket.path,
+        cors_methods=cors_methods(schema),
         discriminator=client.discriminator,
         client_tags=tuple(sorted(v.tag for v in client.variants)),
         update_interval_ms=interval,

@@ -19,7 +19,7 @@ from generator.targets.python.literals import Printer
 from generator.targets.python.models import render_models
 from generator.targets.python.names import PythonNames, assign
 from generator.targets.python.naming import SERVICE_MODULES
-from generator.targets.service import SERVICE_TYPES
+from generator.targets.service import SERVICE_TYPES, cors_methods
 
 ROOT = PurePosixPath("python")
 FILTERS = {
@@ -112,6 +112,7 @@ class PyService:
         str, PyEndpoint
     ]  # by schema name, so a template names the endpoint it implements
     ws_route: str
+    cors_methods: str  # the API's methods, "GET, POST": what a browser's preflight may be allowed
     discriminator: str  # the field that names a message's type
     client_union: str
     server_union: str
@@ -230,6 +231,7 @@ def _service(schema: Schema, py: PythonNames, printer: Printer) -> PyService | N
     return PyService(
         endpoints=endpoints,
         ws_route=base + schema.websocket.path,
+        cors_methods=cors_methods(schema),
         discriminator=client.discriminator,
         client_union=names[schema.websocket.client],
         server_union=names[schema.websocket.server],
