@@ -366,7 +366,7 @@ func (c *wsConn) finish(settings ServerSettings) {
 	}
 }
 
-// originAllowed: no Origin header (not a browser), the server's own origin, a listed one, or any with "*".
+// originAllowed: no Origin header (not a browser), the server's own host, a listed origin, or any with "*".
 func originAllowed(r *http.Request, allowed []string) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
@@ -378,11 +378,10 @@ func originAllowed(r *http.Request, allowed []string) bool {
 			return true
 		}
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return normal == strings.ToLower(scheme+"://"+r.Host)
+	// The own host: the Origin's host and port against the Host header, whatever the scheme (as gorilla's own
+	// check does): behind a proxy that ends TLS, the page is https while this server sees http.
+	_, host, _ := strings.Cut(normal, "://")
+	return host == strings.ToLower(r.Host)
 }
 
 func (m *V6RMemoryStreamer) serveWebSocket(w http.ResponseWriter, r *http.Request) {

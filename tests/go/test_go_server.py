@@ -240,12 +240,23 @@ def test_browser_origins_are_handled_alike(
             assert request(base, "GET", "/sessions/csrf/stats")[1]["error"]["code"] == "session-not-found"  # type: ignore[index]
 
 
-def test_a_server_accepts_its_own_origin(
+def test_a_server_accepts_its_own_host_whatever_the_scheme(
     go_server: tuple[str, subprocess.Popen[bytes]], python_server: str
 ) -> None:
+    """Behind a proxy that ends TLS the page is https while the server sees http: the host decides."""
     for base in (go_server[0], python_server):
-        answer = _browser(base, "GET", "/health", {"Origin": base})
-        assert (answer["status"], answer["access-control-allow-origin"]) == (200, base)
+        host = urlsplit(base).netloc
+        for origin in (base, f"https://{host}", f"HTTP://{host.upper()}"):
+            answer = _browser(
+                base,
+                "POST",
+                "/sessions/s9/configure",
+                {"Origin": origin},
+                b'{"user_id":"u","vm_size":"small"}',
+            )
+            assert (answer["status"], answer["access-control-allow-origin"]) == (200, origin)
+        other_port = f"http://{urlsplit(base).hostname}:{(urlsplit(base).port or 80) + 1}"
+        assert _browser(base, "GET", "/health", {"Origin": other_port})["status"] == 403
 
 
 # Last: it stops the module's Go server.
