@@ -666,8 +666,9 @@ def _update(snapshot: MemoryUsageSnapshot) -> str:
 def _origin_allowed(request: web.Request, allowed: tuple[str, ...]) -> bool:
     """No Origin header (not a browser), the server's own host, a listed origin, or any with "*".
 
-    The own-host test compares the Origin's host and port with the Host header and ignores the scheme (as
-    gorilla/websocket does): behind a proxy that ends TLS, the page is https while this server sees http."""
+    The own-host test compares the Origin's host and port with the Host header and ignores the scheme
+    (as gorilla/websocket does): behind a proxy that ends TLS, pages are https, this server sees http.
+    """
     origin = request.headers.get("Origin")
     if origin is None or "*" in allowed:
         return True
