@@ -55,10 +55,11 @@ _log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT: Final[float] = 10.0
 """Seconds a REST call may take, from connecting to the last byte of the body."""
 
-RECONNECT_DELAY: Final[float] = 0.1
-"""Seconds before the first reconnection attempt; each failed attempt doubles it."""
+RECONNECT_DELAY: Final[float] = 0.25
+"""Seconds before the first reconnection attempt; each failed attempt doubles it (as in the TypeScript and Go
+clients: 250 ms doubling to 10 s)."""
 
-MAX_RECONNECT_DELAY: Final[float] = 5.0
+MAX_RECONNECT_DELAY: Final[float] = 10.0
 """The most seconds between two reconnection attempts."""
 
 CLOSE_TIMEOUT: Final[float] = 1.0
