@@ -9,13 +9,13 @@ section gets no document.
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 from typing import Any
 
 from generator.ir.jsonschema import Exporter
 from generator.ir.model import Schema, Union
 from generator.targets.context import RenderContext
+from generator.targets.documents import json_document
 
 ROOT = PurePosixPath("asyncapi")
 CHANNEL = "memory"
@@ -24,12 +24,7 @@ CHANNEL = "memory"
 def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
     if schema.websocket is None:
         return {}
-    # JSON has no comments; the header is a specification extension, the only extra key either allows at the root
-    document = {"x-generated": ctx.header_line, **build(schema)}
-    return {
-        ROOT / f"{schema.name}.asyncapi.json": json.dumps(document, indent=2, ensure_ascii=True)
-        + "\n"
-    }
+    return json_document(ROOT / f"{schema.name}.asyncapi.json", ctx.header_line, build(schema))
 
 
 def build(schema: Schema) -> dict[str, Any]:

@@ -10,13 +10,13 @@ the ones every binding reads and writes. A schema without an `http` section gets
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 from typing import Any
 
 from generator.ir.jsonschema import Exporter
 from generator.ir.model import Endpoint, Schema
 from generator.targets.context import RenderContext
+from generator.targets.documents import json_document
 
 ROOT = PurePosixPath("openapi")
 SCHEMAS = "#/components/schemas/"
@@ -26,12 +26,7 @@ JSON_MEDIA = "application/json"
 def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
     if schema.http is None:
         return {}
-    # JSON has no comments; the header is a specification extension, the only extra key either allows at the root
-    document = {"x-generated": ctx.header_line, **build(schema)}
-    return {
-        ROOT / f"{schema.name}.openapi.json": json.dumps(document, indent=2, ensure_ascii=True)
-        + "\n"
-    }
+    return json_document(ROOT / f"{schema.name}.openapi.json", ctx.header_line, build(schema))
 
 
 def build(schema: Schema) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from v6r_memory.models import ConfigureRequest, VmSize
 from v6r_memory.server import ServerSettings
 
 from tests.python.server_fixtures import running_app
+from tests.python.test_server_ws import SEED_SUBSCRIBE  # the seed's two WebSocket examples
+from tests.python.test_wire import SEED_UPDATE
 
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI: dict[str, Any] = json.loads(
@@ -34,28 +36,6 @@ ASYNCAPI: dict[str, Any] = json.loads(
     (ROOT / "generated" / "asyncapi" / "v6r-memory.asyncapi.json").read_text()
 )
 DOC_URI = "urn:document"
-
-# The seed's two WebSocket examples (v6r-integration-guide.md, "WebSocket Protocol"), as written there but for a
-# trailing space.
-SEED_SUBSCRIBE = """{
-  "type": "memory_subscribe",
-  "session_id": "session-123",
-  "timestamp": 1640995200000
-}"""
-SEED_UPDATE = """{
-  "type": "memory_update",
-  "session_id": "session-123",
-  "snapshot": {
-    "timestamp": 1640995200000,
-    "session_id": "session-123",
-    "platform": "v6r-medium",
-    "total": {"bytes": 1073741824, "human_readable": "1.0GB"},
-    "used": {"bytes": 536870912, "human_readable": "512.0MB"},
-    "available": {"bytes": 536870912, "human_readable": "512.0MB"},
-    "fragmentation_ratio": 0.05
-  },
-  "timestamp": 1640995200000
-}"""
 
 
 def run(coroutine: Any) -> Any:
