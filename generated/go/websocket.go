@@ -104,7 +104,7 @@ func (m *V6RMemoryStreamer) Start(interval time.Duration) {
 }
 
 // Stop ends the updates and closes every connection with 1001 (going away), waiting a bounded time for
-// each to finish; new connections are refused until Start.
+// each to finish and leave (Clients is then 0); new connections are refused until Start.
 func (m *V6RMemoryStreamer) Stop() {
 	m.mu.Lock()
 	m.stopped = true
@@ -129,7 +129,7 @@ func (m *V6RMemoryStreamer) Stop() {
 	deadline := time.After(2 * m.settings.CloseTimeout)
 	for _, c := range conns {
 		select {
-		case <-c.finished:
+		case <-c.removed:
 		case <-deadline:
 			return
 		}
@@ -289,6 +289,7 @@ type wsConn struct {
 	closing       chan struct{} // closed when closing starts
 	readerDone    chan struct{} // closed when the reader stops
 	finished      chan struct{} // closed when the writer has closed the socket
+	removed       chan struct{} // closed when the connection has left the streamer (and its subscriptions)
 	closeOnce     sync.Once
 	closeCode     int
 	closeReason   string
@@ -411,6 +412,7 @@ func (m *V6RMemoryStreamer) serveWebSocket(w http.ResponseWriter, r *http.Reques
 		closing:       make(chan struct{}),
 		readerDone:    make(chan struct{}),
 		finished:      make(chan struct{}),
+		removed:       make(chan struct{}),
 		subscriptions: map[string]struct{}{},
 	}
 	m.mu.Lock()
@@ -427,6 +429,7 @@ func (m *V6RMemoryStreamer) serveWebSocket(w http.ResponseWriter, r *http.Reques
 	close(c.readerDone)
 	c.close(0, "")
 	m.remove(c)
+	close(c.removed)
 	<-c.finished
 }
 
