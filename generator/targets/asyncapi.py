@@ -9,6 +9,7 @@ section gets no document.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,7 +19,6 @@ from generator.targets.context import RenderContext
 from generator.targets.documents import json_document
 
 ROOT = PurePosixPath("asyncapi")
-CHANNEL = "memory"
 
 
 def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
@@ -33,6 +33,8 @@ def build(schema: Schema) -> dict[str, Any]:
     assert ws is not None
     exporter = Exporter(schema, ref_base="#/components/schemas/", discriminator_object=False)
     base = schema.http.base_path if schema.http is not None else ""
+    # the channel is named by the socket path's last segment (`/ws/memory` is `memory`), in AsyncAPI's id set
+    channel_id = re.sub(r"[^\w.-]", "_", ws.path.rstrip("/").rsplit("/", 1)[-1]) or "socket"
     client, server = schema.decl(ws.client), schema.decl(ws.server)
     assert isinstance(client, Union) and isinstance(server, Union)
     records = [v.record for v in client.variants] + [
@@ -43,10 +45,10 @@ def build(schema: Schema) -> dict[str, Any]:
     def operation(action: str, union: Union, description: str) -> dict[str, Any]:
         return {
             "action": action,
-            "channel": {"$ref": f"#/channels/{CHANNEL}"},
+            "channel": {"$ref": f"#/channels/{channel_id}"},
             "description": description,
             "messages": [
-                {"$ref": f"#/channels/{CHANNEL}/messages/{v.record}"} for v in union.variants
+                {"$ref": f"#/channels/{channel_id}/messages/{v.record}"} for v in union.variants
             ],
         }
 
@@ -59,7 +61,7 @@ def build(schema: Schema) -> dict[str, Any]:
         },
         "defaultContentType": "application/json",
         "channels": {
-            CHANNEL: {
+            channel_id: {
                 "address": base + ws.path,
                 **({"description": ws.description} if ws.description else {}),
                 "messages": channel_messages,
