@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 from jsonschema import Draft7Validator, Draft202012Validator
+from jsonschema.protocols import Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
@@ -74,11 +75,17 @@ def test_openapi_validator_rejects_a_broken_document(breakage: str) -> None:
         validate_openapi(broken)
 
 
-def _openapi_validator(schema: dict[str, Any]) -> Draft202012Validator:
-    resource = Resource.from_contents(OPENAPI, default_specification=DRAFT202012)
+def _validator(document: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """A JSON Schema validator for `schema`, a part of `document` whose `#/components/...` references resolve
+    in the document: draft 2020-12 for OpenAPI 3.1, draft 7 for AsyncAPI's schema format (a superset of it).
+    """
+    openapi = "openapi" in document
+    resource = Resource.from_contents(
+        document, default_specification=DRAFT202012 if openapi else DRAFT7
+    )
     registry: Registry[Any] = Registry().with_resource(DOC_URI, resource)
     rebased = json.loads(json.dumps(schema).replace('"#/components/', f'"{DOC_URI}#/components/'))
-    return Draft202012Validator(rebased, registry=registry)
+    return (Draft202012Validator if openapi else Draft7Validator)(rebased, registry=registry)
 
 
 def _check_answer(operation: dict[str, Any], status: int, body: Any) -> str:
@@ -87,7 +94,7 @@ def _check_answer(operation: dict[str, Any], status: int, body: Any) -> str:
     documented = responses.get(str(status)) or responses.get("default")
     assert documented is not None, f"{operation['operationId']}: status {status} is not documented"
     schema = documented["content"]["application/json"]["schema"]
-    errors = [e.message for e in _openapi_validator(schema).iter_errors(body)]
+    errors = [e.message for e in _validator(OPENAPI, schema).iter_errors(body)]
     assert errors == [], f"{operation['operationId']} {status}: {errors} in {body}"
     if "value" in body:
         return "value"
@@ -177,14 +184,9 @@ def test_every_reference_resolves(name: str) -> None:
 # -- AsyncAPI --------------------------------------------------------------------------------------------
 
 
-def _payload_validator(message: str) -> Draft7Validator:
-    """The payload schema of a message the document names, as JSON Schema draft 7 (AsyncAPI's schema format
-    is a superset of it), its references resolved in the document."""
-    payload = ASYNCAPI["components"]["messages"][message]["payload"]
-    resource = Resource.from_contents(ASYNCAPI, default_specification=DRAFT7)
-    registry: Registry[Any] = Registry().with_resource(DOC_URI, resource)
-    rebased = json.loads(json.dumps(payload).replace('"#/components/', f'"{DOC_URI}#/components/'))
-    return Draft7Validator(rebased, registry=registry)
+def _payload_validator(message: str) -> Validator:
+    """The validator of the payload schema of a message the AsyncAPI document names."""
+    return _validator(ASYNCAPI, ASYNCAPI["components"]["messages"][message]["payload"])
 
 
 def _message_of(data: dict[str, Any], action: str) -> str:

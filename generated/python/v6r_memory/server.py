@@ -680,10 +680,7 @@ def _origin_allowed(request: web.Request, allowed: tuple[str, ...]) -> bool:
 
 async def websocket(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB_KEY]
-    settings = request.app[SETTINGS_KEY]
-    if not _origin_allowed(request, settings.allowed_origins):
-        details = f"origin {request.headers.get('Origin')!r} is not allowed"
-        return _fail(_error(MemoryErrorCode.FORBIDDEN, details), 403)
+    settings = request.app[SETTINGS_KEY]  # browser origins were checked by browser_origins
     ws = web.WebSocketResponse(
         heartbeat=settings.heartbeat,
         max_msg_size=settings.max_message_size + 1,
