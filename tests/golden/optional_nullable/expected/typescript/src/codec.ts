@@ -219,7 +219,8 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       const out: Record<string, unknown> = {};
       for (const [wire, field, required, name = property(wire), fallback] of s.f) {
         const item = object.get(wire);
-        if (item === undefined || (item === null && (typeof field === "string" || field.k !== "null") && !required)) {
+        // On an optional field null means absent (DESIGN: readers accept it absent or null), nullable or not.
+        if (item === undefined || (item === null && !required)) {
           if (required) fail(child(path, wire), "missing required field");
           if (fallback !== undefined) out[name] = fallback;
           continue;
@@ -266,6 +267,17 @@ function float(value: unknown): string {
   return text.includes(".") ? text : `${text}.0`;
 }
 
+/** Code point order (UTF-16 order differs where a surrogate pair meets U+E000 to U+FFFF). */
+function byCodePoint(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
 function write(ref: Spec, value: unknown): string {
   const s = spec(ref);
   switch (s.k) {
@@ -287,7 +299,9 @@ function write(ref: Spec, value: unknown): string {
       return `[${(value as readonly unknown[]).map((item) => write(s.of, item)).join(",")}]`;
     case "map": {
       const object = value as Readonly<Record<string, unknown>>;
+      // keys in code point order, as every binding writes them: the text does not depend on insertion order
       return `{${Object.keys(object)
+        .sort(byCodePoint)
         .map((key) => `${JSON.stringify(key)}:${write(s.of, object[key])}`)
         .join(",")}}`;
     }
@@ -296,9 +310,10 @@ function write(ref: Spec, value: unknown): string {
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
-      for (const [wire, field, , name = property(wire)] of s.f) {
+      for (const [wire, field, required, name = property(wire)] of s.f) {
         const item = object[name];
-        if (item !== undefined) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
+        // an optional field that is unset (undefined or null) is left out, as every binding's writer does
+        if (item !== undefined && (item !== null || required)) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
     }

@@ -10,9 +10,20 @@ from __future__ import annotations
 import json
 import math
 import struct
-from typing import Any, Literal, Self, get_origin
+from collections.abc import Callable
+from typing import Any, Literal, Self, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    WrapSerializer,
+    model_validator,
+)
+from typing_extensions import TypeAliasType
 
 FLOAT32_MAX = 3.4028234663852886e38
 FLOAT32_ROUNDS_TO_INF = FLOAT32_MAX + 2.0**103  # half an ulp above the largest float32
@@ -25,6 +36,43 @@ _TAGS: dict[type[BaseModel], tuple[str, ...]] = {}  # each class's tag fields, b
 
 def _unset(value: Any) -> bool:
     return value is None
+
+
+def _null_is(default: Any) -> Callable[[Any], Any]:
+    """A before-validator that reads null as `default`."""
+    return lambda value: default if value is None else value
+
+
+def _holds_map(annotation: Any) -> bool:
+    """Whether a field's type has a map (a dict) anywhere in it: in a list, behind None or an alias."""
+    if isinstance(annotation, TypeAliasType):
+        return _holds_map(annotation.__value__)
+    if get_origin(annotation) is dict:
+        return True
+    return any(_holds_map(arg) for arg in get_args(annotation))
+
+
+def _keys_sorted(value: Any, write: SerializerFunctionWrapHandler) -> Any:
+    """Writes a field's maps with their keys in code point order, as the Go and TypeScript writers do, so
+    every binding writes the same bytes whatever order a map was built in."""
+    return write(_sorted_maps(value))
+
+
+def _sorted_maps(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted_maps(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_maps(item) for item in value]
+    return value  # a record (its own fields sort their maps) or a scalar
+
+
+def _tag_names(cls: type[BaseModel]) -> list[str]:
+    """The union tag fields of a model: optional Literal fields (their default is the tag)."""
+    return [
+        name
+        for name, field in cls.model_fields.items()
+        if get_origin(field.annotation) is Literal and not field.is_required()
+    ]
 
 
 def float32(value: float) -> float:
@@ -78,17 +126,19 @@ class WireModel(BaseModel):
         null is kept). Set per field before the first build (defer_build): only optional fields pay a
         check, where a model serializer would run Python for every instance of every model."""
         super().__pydantic_init_subclass__(**kwargs)
-        for field in cls.model_fields.values():
+        for name, field in cls.model_fields.items():
             if not field.is_required():
                 field.exclude_if = _unset
+                if field.default is not None and name not in _tag_names(cls):
+                    # On an optional field null means absent, so a field with a default takes it (as
+                    # the Go and TypeScript readers do), nullable or not.
+                    field.metadata.insert(0, BeforeValidator(_null_is(field.default)))
             extra = field.json_schema_extra
             if isinstance(extra, dict) and extra.get(FLOAT32_MARK):
                 field.metadata.append(AfterValidator(_as_float32))
-        _TAGS[cls] = tuple(
-            field.alias or name
-            for name, field in cls.model_fields.items()
-            if get_origin(field.annotation) is Literal and not field.is_required()
-        )
+            if _holds_map(field.annotation):
+                field.metadata.append(WrapSerializer(_keys_sorted))
+        _TAGS[cls] = tuple(cls.model_fields[name].alias or name for name in _tag_names(cls))
 
     @model_validator(mode="before")
     @classmethod

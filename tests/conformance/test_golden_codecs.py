@@ -1,0 +1,345 @@
+"""The three bindings' codecs on the golden schemas at run time: Python, TypeScript and Go must agree.
+
+The bundled schema has no booleans, maps, nullable fields, defaults, signed or bounded numbers, and the
+conformance vectors only cover it; the golden schemas have all of them. For every text below, each golden
+case's generated Python, TypeScript and Go packages must agree: all reject it, or all accept it and write the
+same canonical text back. The three are independent implementations (pydantic, a table-driven reader,
+generated per-type Go), so agreement is evidence for each; the Python package is the one printed as expected.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+
+from generator import pipeline
+from generator.ir.model import Alias, Enum_, Record
+from generator.targets import go
+from generator.targets.python import names
+from tests.go.test_go_target import GO, _write_go
+from tests.typescript.test_typescript_target import BIN, GOLDEN, write_case
+
+U64 = 2**64 - 1
+I64 = 2**63
+
+# case -> [(type name, JSON text)]: valid texts first, then what each constraint must refuse
+TEXTS: dict[str, list[tuple[str, str]]] = {
+    "primitives": [
+        *(
+            ("Everything", json.dumps(value, ensure_ascii=False))
+            for value in (
+                {
+                    "s": "é\u2028",
+                    "b": True,
+                    "i8": -128,
+                    "i16": 32767,
+                    "i32": -2147483648,
+                    "i64": -I64,
+                    "u8": 255,
+                    "u16": 0,
+                    "u32": 4294967295,
+                    "u64": U64,
+                    "f32": 0.5,
+                    "f64": -1.25e-7,
+                    "percent": 100,
+                    "code": "AB",
+                },
+                {
+                    "s": "",
+                    "b": False,
+                    "i8": 0,
+                    "i16": -1,
+                    "i32": 7,
+                    "i64": I64 - 1,
+                    "u8": 1,
+                    "u16": 65535,
+                    "u32": 0,
+                    "u64": 0,
+                    "f32": -3.0,
+                    "f64": 1e300,
+                    "percent": 0.0,
+                    "code": "ABCDEFGH",
+                    "unknown": {"nested": [1, 2]},
+                },
+            )
+        ),
+        ("Port", "1"),
+        ("Port", "65535"),
+        ("Port", "0"),
+        ("Port", "65536"),
+        ("Port", "1.0"),
+        ("Port", "-1"),
+        ("Port", '"80"'),
+    ],
+    "optional_nullable": [
+        ("Holder", '{"required_plain": "a", "required_nullable": null, "nullable_ref": null}'),
+        ("Holder", '{"required_plain": "a", "required_nullable": "b", "nullable_ref": {"n": -5}}'),
+        (
+            "Holder",
+            '{"required_plain": "a", "optional_plain": null, "required_nullable": "x",'
+            ' "optional_nullable": null, "nullable_ref": {"n": 1}, "optional_ref": null,'
+            ' "with_default": null, "text_default": null}',
+        ),
+        (
+            "Holder",
+            '{"required_plain": "a", "optional_plain": "o", "required_nullable": null,'
+            ' "optional_nullable": -9223372036854775808, "nullable_ref": null, "optional_ref": {"n": 2},'
+            ' "with_default": 0, "text_default": ""}',
+        ),
+        ("Holder", '{"required_plain": "a", "nullable_ref": null}'),
+        ("Holder", '{"required_plain": null, "required_nullable": null, "nullable_ref": null}'),
+        ("Holder", '{"required_nullable": null, "nullable_ref": null}'),
+        ("Holder", '{"required_plain": "a", "required_nullable": 1, "nullable_ref": null}'),
+        ("Holder", '{"required_plain": "a", "required_nullable": null, "nullable_ref": {}}'),
+        ("Holder", '{"required_plain": "a", "required_nullable": null, "nullable_ref": 1}'),
+        (
+            "Holder",
+            '{"required_plain": "a", "required_nullable": null, "nullable_ref": null,'
+            ' "with_default": -1}',
+        ),
+        ("Inner", '{"n": 2147483648}'),
+    ],
+    "nested_collections": [
+        ("Grid", '{"matrix": [], "paths": {}}'),
+        (
+            "Grid",
+            '{"matrix": [[1, -2], [], [2147483647]], "paths": {"a": [{"x": 1.5, "y": -0.0}],'
+            ' "__proto__": [{"x": 0, "y": 1e-7}]}, "layers": [{"k": ["v", ""]}, {}],'
+            ' "tags": ["x", "y", "z"]}',
+        ),
+        ("Grid", '{"matrix": [], "paths": {"a": [], "b": [{"x": 1, "y": 2}]}}'),
+        ("Grid", '{"matrix": [], "paths": {}, "tags": []}'),
+        ("Grid", '{"matrix": [], "paths": {}, "tags": ["a", "b", "c", "d"]}'),
+        ("Grid", '{"matrix": [], "paths": {}, "layers": [' + ", ".join(["{}"] * 17) + "]}"),
+        ("Grid", '{"matrix": [[1.5]], "paths": {}}'),
+        ("Grid", '{"matrix": {}, "paths": {}}'),
+        ("Grid", '{"matrix": [], "paths": []}'),
+        ("Grid", '{"matrix": [], "paths": {"a": [{"x": 1}]}}'),
+        ("PointList", '[{"x": 1, "y": 2}, {"x": -1e16, "y": 12345.678}]'),
+        ("PointList", "[null]"),
+    ],
+    "tagged_union": [
+        ("Machine", '{"profile": {"tag": "small", "val": {"bytes": 1}}}'),
+        (
+            "Machine",
+            '{"profile": {"val": {"bytes": 18446744073709551615}, "tag": "custom", "note": "n"},'
+            ' "history": [{"tag": "large", "val": {"bytes": 0}}],'
+            ' "named": {"a": {"tag": "small", "val": {"bytes": 2}}}}',
+        ),
+        ("Profile", '{"tag": "custom", "val": {"bytes": 3}}'),
+        ("Profile", '{"tag": "medium", "val": {"bytes": 3}}'),
+        ("Profile", '{"val": {"bytes": 3}}'),
+        ("Profile", '{"tag": "small"}'),
+        ("Machine", '{"profile": {"tag": "small", "val": {"bytes": 1}}, "named": {"a": 1}}'),
+        ("Machine", '{"profile": {"tag": "small", "val": {"bytes": 18446744073709551616}}}'),
+    ],
+    "enums": [
+        ("Screen", '{"resolution": "1080p", "supported": []}'),
+        (
+            "Screen",
+            '{"resolution": "ultra.wide", "supported": ["4k", "low_light"],'
+            ' "level_by_name": {"a": "high", "b": "low"}, "fallback": "critical"}',
+        ),
+        # map keys are written in code point order: U+FFFF before U+1F600, though UTF-16 sorts it after
+        (
+            "Screen",
+            '{"resolution": "4k", "supported": [], "level_by_name":'
+            ' {"b": "low", "\\ud83d\\ude00": "high", "\\uffff": "low", "a": "medium", "": "low"}}',
+        ),
+        ("Screen", '{"resolution": "1080P", "supported": []}'),
+        ("Screen", '{"resolution": "4k", "supported": ["8k"]}'),
+        ("Screen", '{"resolution": "4k", "supported": [], "level_by_name": {"a": "none"}}'),
+        ("Screen", '{"resolution": "4k", "supported": [], "fallback": null}'),
+        ("Level", '"medium"'),
+        ("Resolution", '"hd-ready"'),
+        ("Level", '"Medium"'),
+    ],
+    "reserved_names": [
+        (
+            "WireModel",
+            '{"field": {"class": "c", "from": "f", "type": "t", "float": 1.5, "str": "s",'
+            ' "list": ["l"], "id": "i", "self": "me", "json": "j", "model_config": "m",'
+            ' "to_wire": "w", "match": "x", "bytes": 5, "dict": false}, "literal": "None"}',
+        ),
+        ("Literal", '"true"'),
+        ("Literal", "true"),
+        ("WireModel", '{"field": {"class": "c"}, "literal": "self"}'),
+    ],
+    "hostile_strings": [
+        ("Holder", '{"choice": "${x}"}'),
+        ("Holder", '{"choice": "line\\u2028sep", "text": "", "matched": "\\"\\"\\"${`\\u2028"}'),
+        ("Holder", '{"choice": "plain", "matched": "x"}'),
+        ("Holder", '{"choice": "rtl\\u202Eltr!"}'),
+    ],
+}
+
+
+@cache
+def _python_classes(case: str) -> dict[str, str]:
+    """Schema type name -> the Python class name the target gave it (`Literal` is `Literal_`)."""
+    return names.assign(pipeline.load_schema(GOLDEN / case / "schema.yaml", "schema.yaml")).classes
+
+
+def _python(case: str, type_name: str, text: str) -> str | None:
+    """What the case's generated Python package writes back, or None when it refuses the text."""
+    folder = GOLDEN / case / "expected" / "python"
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    models = importlib.import_module(f"{case}.models")
+    target = getattr(models, _python_classes(case)[type_name])
+    try:
+        if hasattr(target, "from_wire"):
+            return str(target.from_wire(text).to_wire())
+        # an alias or enum has no from_wire; strict as inside a model (no "80" for 80)
+        adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(target)
+        return adapter.dump_json(adapter.validate_json(text, strict=True), by_alias=True).decode()
+    except (ValueError, pydantic.ValidationError):
+        return None
+
+
+def _typescript(case: str, texts: list[tuple[str, str]], tmp_path: Path) -> list[dict[str, Any]]:
+    """Each text decoded and, when accepted, encoded again by the case's generated TypeScript package."""
+    package = write_case(GOLDEN / case / "schema.yaml", tmp_path)
+    script = tmp_path / "roundtrip.ts"
+    script.write_text(
+        f'import {{ decode, encode }} from "{(package / "src/index.ts").as_posix()}";\n'
+        'import { readFileSync } from "node:fs";\n'
+        "const texts: [string, string][] = JSON.parse(readFileSync(0, 'utf8'));\n"
+        "console.log(JSON.stringify(texts.map(([type, text]) => {\n"
+        "  const r = decode(type as never, text);\n"
+        "  return r.tag === 'ok' ? { ok: encode(type as never, r.val as never) } : { err: r.val.message };\n"
+        "})));\n",
+        encoding="utf-8",
+    )
+    bundle = tmp_path / "roundtrip.mjs"
+    subprocess.run(
+        [str(BIN / "esbuild"), str(script), "--bundle", "--platform=node", "--format=esm",
+         f"--outfile={bundle}", "--log-level=warning"],
+        check=True,
+    )  # fmt: skip
+    run = subprocess.run(
+        ["node", str(bundle)], input=json.dumps(texts), capture_output=True, text=True, check=True
+    )
+    results: list[dict[str, Any]] = json.loads(run.stdout)
+    return results
+
+
+# A Go test in the generated package: each text through the package's own API (json.Unmarshal and the value's
+# MarshalJSON for records and enums, DecodeX/EncodeX for aliases, DecodeX and the variant's MarshalJSON for
+# unions). MarshalJSON is called directly: json.Marshal would re-escape <, >, & and U+2028.
+GO_RUNNER = """package {package}
+
+import (
+\t"encoding/json"
+\t"os"
+\t"testing"
+)
+
+func roundtrip(name string, data []byte) ([]byte, error) {{
+\tswitch name {{
+{cases}
+\t}}
+\tpanic("no case for " + name)
+}}
+
+func TestRoundtrip(t *testing.T) {{
+\tvar texts [][2]string
+\tinput, err := os.ReadFile(os.Getenv("TEXTS"))
+\tif err != nil {{
+\t\tt.Fatal(err)
+\t}}
+\tif err := json.Unmarshal(input, &texts); err != nil {{
+\t\tt.Fatal(err)
+\t}}
+\tout := make([]map[string]string, len(texts))
+\tfor i, text := range texts {{
+\t\tif b, err := roundtrip(text[0], []byte(text[1])); err != nil {{
+\t\t\tout[i] = map[string]string{{"err": err.Error()}}
+\t\t}} else {{
+\t\t\tout[i] = map[string]string{{"ok": string(b)}}
+\t\t}}
+\t}}
+\tresult, _ := json.Marshal(out)
+\tif err := os.WriteFile(os.Getenv("OUT"), result, 0o644); err != nil {{
+\t\tt.Fatal(err)
+\t}}
+}}
+"""
+
+
+def _go_case(decl: object, name: str) -> str:
+    """The runner's switch case for one schema type, by what kind of Go type the target made of it."""
+    if isinstance(decl, (Record, Enum_)):
+        body = (
+            f"var v {name}\n\t\tif err := json.Unmarshal(data, &v); err != nil {{\n\t\t\treturn nil, err\n"
+            "\t\t}\n\t\treturn v.MarshalJSON()"
+        )
+    else:
+        encode = (
+            f"Encode{name}(v), nil"
+            if isinstance(decl, Alias)
+            else "v.(json.Marshaler).MarshalJSON()"
+        )
+        body = (
+            f"v, err := Decode{name}(data)\n\t\tif err != nil {{\n\t\t\treturn nil, err\n\t\t}}\n"
+            f"\t\treturn {encode}"
+        )
+    return f"\tcase {json.dumps(decl.name)}:  // {name}\n\t\t{body}"  # type: ignore[attr-defined]
+
+
+def _go(case: str, texts: list[tuple[str, str]], tmp_path: Path) -> list[dict[str, Any]]:
+    """Each text decoded and, when accepted, encoded again by the case's generated Go package."""
+    schema_file = GOLDEN / case / "schema.yaml"
+    schema = pipeline.load_schema(schema_file, "schema.yaml")
+    names = go.assign(schema).types
+    folder = tmp_path / "go"
+    _write_go(schema_file, folder)
+    cases = "\n".join(_go_case(schema.decl(t), names[t]) for t in sorted({t for t, _ in texts}))
+    runner = GO_RUNNER.format(package=schema.packages.go_package, cases=cases)
+    (folder / "roundtrip_test.go").write_text(runner, encoding="utf-8")
+    (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    env = {**os.environ, "TEXTS": str(tmp_path / "texts.json"), "OUT": str(tmp_path / "go.json")}
+    run = subprocess.run(
+        [GO, "test", "-count=1", "-run", "TestRoundtrip", "."],
+        cwd=folder, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    results: list[dict[str, Any]] = json.loads((tmp_path / "go.json").read_text(encoding="utf-8"))
+    return results
+
+
+@pytest.mark.parametrize("case", sorted(TEXTS))
+def test_bindings_agree_on_golden_texts(case: str, tmp_path: Path, node_modules: Path) -> None:
+    texts = TEXTS[case]
+    results = {
+        "typescript": _typescript(case, texts, tmp_path),
+        "go": _go(case, texts, tmp_path),
+    }
+    disagreements = []
+    for index, (type_name, text) in enumerate(texts):
+        expected = _python(case, type_name, text)
+        for language, outcomes in results.items():
+            actual = outcomes[index].get("ok")
+            if actual != expected:
+                disagreements.append(
+                    f"{language}: {type_name} {text}\n  python: {expected}\n"
+                    f"  {language}: {actual or outcomes[index]['err']}"
+                )
+    assert not disagreements, "\n".join(disagreements)
+
+
+def test_every_case_has_accepted_and_refused_texts() -> None:
+    """Each case's list exercises both sides, so agreement cannot come from a codec that accepts or refuses
+    everything."""
+    for case, texts in TEXTS.items():
+        outcomes = {_python(case, t, text) is None for t, text in texts}
+        assert outcomes == {True, False}, case
