@@ -174,6 +174,25 @@ TEXTS: dict[str, list[tuple[str, str]]] = {
         ("Literal", "true"),
         ("WireModel", '{"field": {"class": "c"}, "literal": "self"}'),
     ],
+    "minimal": [
+        ("Greeting", '{"text": "hi", "extra": null}'),
+        ("Greeting", '{"text": ""}'),
+        ("Greeting", "{}"),
+        ("Greeting", '{"text": null}'),
+        ("Greeting", '["hi"]'),
+    ],
+    "service": [
+        ("Item", '{"id": "a", "count": 4294967295}'),
+        ("ItemId", '"x"'),
+        ("ItemId", '""'),
+        ("Item", '{"id": "", "count": 1}'),
+        ("Item", '{"id": "a", "count": -1}'),
+        ("ClientMessage", '{"type": "watch", "id": "a"}'),
+        ("ServerMessage", '{"type": "changed", "item": {"id": "a", "count": 0}}'),
+        ("ServerMessage", '{"type": "watch", "id": "a"}'),
+        ("Problem", '{"code": "not-found", "message": "m"}'),
+        ("Problem", '{"code": "gone", "message": "m"}'),
+    ],
     "hostile_strings": [
         ("Holder", '{"choice": "${x}"}'),
         ("Holder", '{"choice": "line\\u2028sep", "text": "", "matched": "\\"\\"\\"${`\\u2028"}'),
@@ -194,7 +213,8 @@ def _python(case: str, type_name: str, text: str) -> str | None:
     folder = GOLDEN / case / "expected" / "python"
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
-    models = importlib.import_module(f"{case}.models")
+    package = next(p.name for p in folder.iterdir() if (p / "__init__.py").exists())
+    models = importlib.import_module(f"{package}.models")
     target = getattr(models, _python_classes(case)[type_name])
     try:
         if hasattr(target, "from_wire"):

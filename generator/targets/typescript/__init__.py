@@ -129,6 +129,9 @@ class TypeScriptView:
         str  # the type the README's codec example decodes: the first record, else the first type
     )
     specs: tuple[tuple[str, str], ...]  # (type name literal, spec)
+    codec: frozenset[
+        str
+    ]  # the spec kinds and options the table uses: the runtime handles only these
     constants: tuple[TsConstant, ...]
     constant_imports: tuple[str, ...]
     result_type: str  # what decoders return: MemoryResult or DecodeResult
@@ -316,9 +319,8 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
         )
         for c in schema.constants
     )
-    service = _service(
-        schema, Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)]), type_names
-    )
+    service_printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
+    service = _service(schema, service_printer, type_names)
     return TypeScriptView(
         header=ctx.header_line,
         package=naming.json_string(schema.packages.typescript),
@@ -332,6 +334,7 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
         type_names=tuple(type_names[d.name] for d in schema.types),
         example_type=next((d.name for d in decls if d.kind == "record"), decls[0].name),
         specs=specs,
+        codec=frozenset(printer.features | service_printer.features),
         constants=constants,
         constant_imports=tuple(
             sorted(constant_printer.used | {d.name for d in decls if d.kind == "enum"})

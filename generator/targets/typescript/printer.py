@@ -39,6 +39,9 @@ class Printer:
         self.type_of = type_of  # schema type name -> TypeScript type name
         self.field_of = field_of  # (schema type name, wire name) -> property name
         self.used: set[str] = set()  # type names the printed annotations refer to
+        # what the printed codec specs use: their kinds ("str", "map", ...) and options ("pattern",
+        # "str-bounds", "list-bounds", "num-bounds", "default", "dp"); codec.ts.j2 emits only these
+        self.features: set[str] = set()
 
     # -- types.ts ---------------------------------------------------------------------------------------
     def type_expr(self, node: TypeNode) -> str:
@@ -72,10 +75,18 @@ class Printer:
             )  # a bare type name refers to its table entry
         if isinstance(node, ListOf):
             extra = self._bounds(node.constraints.min_items, node.constraints.max_items)
+            self._uses("list", "list-bounds" if extra else None)
             return f'{{ k: "list", of: {self.spec(node.item)}{extra} }}'
         if isinstance(node, MapOf):
+            self._uses("map")
             return f'{{ k: "map", of: {self.spec(node.value)} }}'
+        self._uses("null")
         return f'{{ k: "null", of: {self.spec(node.inner)} }}'
+
+    def _uses(self, kind: str, option: str | None = None) -> None:
+        self.features.add(kind)
+        if option is not None:
+            self.features.add(option)
 
     @staticmethod
     def _bounds(low: int | float | None, high: int | float | None, wide: bool = False) -> str:
@@ -92,10 +103,13 @@ class Printer:
         kind = node.kind
         if kind is PrimitiveKind.STRING:
             extra = self._bounds(c.min_length, c.max_length)
+            self._uses("str", "str-bounds" if extra else None)
             if c.pattern is not None:
+                self._uses("str", "pattern")
                 extra += f", re: {naming.string_literal(c.pattern)}"
             return f'{{ k: "str"{extra} }}'
         if kind is PrimitiveKind.BOOL:
+            self._uses("bool")
             return '{ k: "bool" }'
         if kind.is_integer:
             low, high = kind.range
@@ -105,16 +119,23 @@ class Printer:
                 high = min(high, int(c.maximum // 1))
             unsigned = "true" if kind.range[0] == 0 else "false"
             if kind in _WIDE:
+                self._uses("big")
                 return f'{{ k: "big", u: {unsigned}, min: {low}n, max: {high}n }}'
+            self._uses("int")
             return f'{{ k: "int", u: {unsigned}, min: {low}, max: {high} }}'
         tag = "f32" if kind is PrimitiveKind.FLOAT32 else "f64"
-        return f'{{ k: "{tag}"{self._bounds(c.minimum, c.maximum)} }}'
+        extra = self._bounds(c.minimum, c.maximum)
+        self._uses(tag, "num-bounds" if extra else None)
+        return f'{{ k: "{tag}"{extra} }}'
 
     def decl_spec(self, name: str) -> str:
         decl = self.schema.decl(name)
         if isinstance(decl, Record):
             fields = []
+            self._uses("rec")
             for f in decl.fields:
+                if f.const is not None:
+                    self._uses("const")
                 spec = (
                     f'{{ k: "const", v: {naming.string_literal(f.const)} }}'
                     if f.const is not None
@@ -127,6 +148,7 @@ class Printer:
                 if prop != naming.runtime_property(f.name) or f.has_default:
                     entry += f", {naming.string_literal(prop)}"
                 if f.has_default:
+                    self._uses("rec", "default")
                     entry += f", {self.literal(f.type, f.default)}"
                 fields.append(entry + "]")
             return (
@@ -135,6 +157,7 @@ class Printer:
                 else '{ k: "rec", f: [] }'
             )
         if isinstance(decl, Enum_):
+            self._uses("enum")
             values = ", ".join(naming.string_literal(v.value) for v in decl.values)
             return f'{{ k: "enum", v: [{values}] }}'
         if isinstance(decl, Union):
@@ -146,6 +169,7 @@ class Printer:
                 naming.string_literal(self.type_of(v.record)) for v in decl.variants
             )
             dp = "" if prop == decl.discriminator else f", dp: {naming.string_literal(prop)}"
+            self._uses("union", "dp" if dp else None)
             return (
                 f'{{ k: "union", d: {naming.string_literal(decl.discriminator)}{dp}, '
                 f"v: [{variants}] }}"

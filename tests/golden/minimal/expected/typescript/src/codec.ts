@@ -17,17 +17,7 @@ export type JsonValue = null | boolean | string | JsonNumber | readonly JsonValu
 export type Spec =
   | string
   | { readonly k: "str"; readonly min?: number; readonly max?: number; readonly re?: string }
-  | { readonly k: "bool" }
-  | { readonly k: "int"; readonly u: boolean; readonly min: number; readonly max: number }
-  | { readonly k: "big"; readonly u: boolean; readonly min: bigint; readonly max: bigint }
-  | { readonly k: "f32" | "f64"; readonly min?: number; readonly max?: number }
-  | { readonly k: "list"; readonly of: Spec; readonly min?: number; readonly max?: number }
-  | { readonly k: "map"; readonly of: Spec }
-  | { readonly k: "null"; readonly of: Spec }
-  | { readonly k: "const"; readonly v: string }
-  | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly Field[] }
-  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly string[] };
+  | { readonly k: "rec"; readonly f: readonly Field[] };
 
 /** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the
  * camelCase of the wire name (`human_readable` is humanReadable), then the default an absent optional field takes. */
@@ -50,8 +40,6 @@ class Failure {
 // quote that starts no whole string (the second alternative) only occurs in text that is not JSON.
 const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const INTEGER = /^-?[0-9]+$/;
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Parse strict JSON (RFC 8259) into a JsonValue; throws SyntaxError.
  *
@@ -120,183 +108,38 @@ function spec(s: Spec): Exclude<Spec, string> {
   return spec(found);
 }
 
-/** The tag of a union variant: the constant its record gives the discriminator field `d` (the generator
- * checks that every variant is a record with such a field). */
-function tagOf(type: string, d: string): string {
-  const { f } = spec(type) as { readonly f: readonly Field[] };
-  return (f.find(([wire]) => wire === d)?.[1] as { readonly v: string }).v;
-}
-
-const patterns = new Map<string, RegExp | null>();
-
-function pattern(source: string): RegExp | null {
-  let re = patterns.get(source);
-  if (re === undefined) {
-    try {
-      re = new RegExp(source, "u");
-    } catch {
-      re = null;
-    }
-    patterns.set(source, re);
-  }
-  return re;
-}
-
-/** Fails unless n (characters or items) is within the spec's bounds. */
-function count(path: string, s: { readonly min?: number; readonly max?: number }, n: number, unit: string): void {
-  if (n < (s.min ?? 0)) fail(path, `expected at least ${s.min} ${unit}`);
-  if (n > (s.max ?? Infinity)) fail(path, `expected at most ${s.max} ${unit}`);
-}
-
-function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
 
 function read(ref: Spec, j: JsonValue, path: string): unknown {
   const s = spec(ref);
   switch (s.k) {
     case "str": {
       if (typeof j !== "string") return fail(path, "expected string");
-      if (s.min !== undefined || s.max !== undefined) count(path, s, codePoints(j), "characters");
-      if (s.re !== undefined) {
-        const re = pattern(s.re);
-        if (re === null || !re.test(j)) fail(path, `expected a string matching ${s.re}`);
-      }
       return j;
     }
-    case "bool":
-      return typeof j === "boolean" ? j : fail(path, "expected boolean");
-    case "int":
-    case "big": {
-      const what = s.u ? "expected unsigned integer" : "expected integer";
-      if (!(j instanceof JsonNumber) || !INTEGER.test(j.text)) return fail(path, what);
-      const n = BigInt(j.text);
-      if (n < BigInt(s.min) || n > BigInt(s.max)) fail(path, `${what} from ${s.min} to ${s.max}`);
-      return s.k === "big" ? n : Number(n);
-    }
-    case "f32":
-    case "f64": {
-      if (!(j instanceof JsonNumber)) return fail(path, "expected number");
-      const n = Number(j.text);
-      if (!Number.isFinite(n) || (s.k === "f32" && Math.abs(n) > FLOAT32_MAX)) fail(path, "number out of range");
-      if (s.min !== undefined && n < s.min) fail(path, `expected a number >= ${s.min}`);
-      if (s.max !== undefined && n > s.max) fail(path, `expected a number <= ${s.max}`);
-      return n;
-    }
-    case "list": {
-      if (!Array.isArray(j)) return fail(path, "expected array");
-      count(path, s, j.length, "items");
-      return j.map((item, index) => read(s.of, item, `${path}[${index}]`));
-    }
-    case "map": {
-      if (!(j instanceof Map)) return fail(path, "expected object");
-      // fromEntries defines properties, so a key "__proto__" is a key like any other.
-      return Object.fromEntries([...(j as ReadonlyMap<string, JsonValue>)].map(([key, item]) => [key, read(s.of, item, `${path}[${JSON.stringify(key)}]`)]));
-    }
-    case "null":
-      return j === null ? null : read(s.of, j, path);
-    case "const":
-      return j === s.v ? j : fail(path, `expected ${JSON.stringify(s.v)}`);
-    case "enum":
-      return typeof j === "string" && s.v.includes(j)
-        ? j
-        : fail(path, `expected one of ${s.v.map((x) => JSON.stringify(x)).join(", ")}`);
     case "rec": {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, field, required, name = property(wire), fallback] of s.f) {
+      for (const [wire, field, required, name = property(wire)] of s.f) {
         const item = object.get(wire);
-        // On an optional field null means absent (DESIGN: readers accept it absent or null), nullable or not.
+        // on an optional field null means absent, nullable or not, as every binding reads it
         if (item === undefined || (item === null && !required)) {
           if (required) fail(child(path, wire), "missing required field");
-          if (fallback !== undefined) out[name] = fallback;
           continue;
         }
         out[name] = read(field, item, child(path, wire));
       }
       return out;
     }
-    case "union": {
-      if (!(j instanceof Map)) return fail(path, "expected object");
-      const tag = (j as ReadonlyMap<string, JsonValue>).get(s.d);
-      const variant = s.v.find((type) => tagOf(type, s.d) === tag);
-      if (variant === undefined) {
-        const expected = s.v.map((type) => JSON.stringify(tagOf(type, s.d))).join(", ");
-        return fail(child(path, s.d), tag === undefined ? "missing required field" : `expected one of ${expected}`);
-      }
-      return read(variant, j, path);
-    }
   }
 }
 
-/** The shortest decimal that reads back as the same 32-bit float (what Python and Go print). */
-export function float32(value: number): number {
-  const single = Math.fround(value);
-  for (let digits = 1; digits < 10; digits++) {
-    const shorter = Number(single.toPrecision(digits));
-    if (Math.fround(shorter) === single) return shorter;
-  }
-  return single;
-}
-
-function number(value: unknown): string {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new RangeError(`not a finite number: ${String(value)}`);
-  return String(value);
-}
-
-// Floats are written as the Python binding writes them (pydantic-core; Go's writer copies it), so every
-// binding produces the same bytes: the shortest round-trip digits (what String() gives), a ".0" on integral
-// values, fixed notation from 1e-5 up to 1e16, and outside that an exponent: "1e+16" above, "1e-7" below.
-function float(value: unknown): string {
-  const text = Object.is(value, -0) ? "-0" : number(value);
-  const x = Math.abs(value as number);
-  if (x !== 0 && (x < 1e-5 || x >= 1e16)) return (value as number).toExponential();
-  return text.includes(".") ? text : `${text}.0`;
-}
-
-/** Code point order (UTF-16 order differs where a surrogate pair meets U+E000 to U+FFFF). */
-function byCodePoint(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < x.length && i < y.length; i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
 
 function write(ref: Spec, value: unknown): string {
   const s = spec(ref);
   switch (s.k) {
     case "str":
-    case "const":
-    case "enum":
       return JSON.stringify(String(value));
-    case "bool":
-      return value === true ? "true" : "false";
-    case "int":
-      return number(value);
-    case "f64":
-      return float(value);
-    case "f32":
-      return float(float32(value as number));
-    case "big":
-      return BigInt(value as bigint).toString();
-    case "list":
-      return `[${(value as readonly unknown[]).map((item) => write(s.of, item)).join(",")}]`;
-    case "map": {
-      const object = value as Readonly<Record<string, unknown>>;
-      // keys in code point order, as every binding writes them: the text does not depend on insertion order
-      return `{${Object.keys(object)
-        .sort(byCodePoint)
-        .map((key) => `${JSON.stringify(key)}:${write(s.of, object[key])}`)
-        .join(",")}}`;
-    }
-    case "null":
-      return value === null ? "null" : write(s.of, value);
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
@@ -306,12 +149,6 @@ function write(ref: Spec, value: unknown): string {
         if (item !== undefined && (item !== null || required)) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
-    }
-    case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
-      const variant = s.v.find((type) => tagOf(type, s.d) === tag);
-      if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
-      return write(variant, value);
     }
   }
 }

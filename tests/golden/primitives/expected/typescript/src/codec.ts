@@ -20,14 +20,9 @@ export type Spec =
   | { readonly k: "bool" }
   | { readonly k: "int"; readonly u: boolean; readonly min: number; readonly max: number }
   | { readonly k: "big"; readonly u: boolean; readonly min: bigint; readonly max: bigint }
-  | { readonly k: "f32" | "f64"; readonly min?: number; readonly max?: number }
-  | { readonly k: "list"; readonly of: Spec; readonly min?: number; readonly max?: number }
-  | { readonly k: "map"; readonly of: Spec }
-  | { readonly k: "null"; readonly of: Spec }
-  | { readonly k: "const"; readonly v: string }
-  | { readonly k: "enum"; readonly v: readonly string[] }
-  | { readonly k: "rec"; readonly f: readonly Field[] }
-  | { readonly k: "union"; readonly d: string; readonly dp?: string; readonly v: readonly string[] };
+  | { readonly k: "f32"; readonly min?: number; readonly max?: number }
+  | { readonly k: "f64"; readonly min?: number; readonly max?: number }
+  | { readonly k: "rec"; readonly f: readonly Field[] };
 
 /** A record field: wire name, spec, required (1) or not (0), then the property name when it is not the
  * camelCase of the wire name (`human_readable` is humanReadable), then the default an absent optional field takes. */
@@ -134,12 +129,6 @@ function spec(s: Spec): Exclude<Spec, string> {
   return spec(found);
 }
 
-/** The tag of a union variant: the constant its record gives the discriminator field `d` (the generator
- * checks that every variant is a record with such a field). */
-function tagOf(type: string, d: string): string {
-  const { f } = spec(type) as { readonly f: readonly Field[] };
-  return (f.find(([wire]) => wire === d)?.[1] as { readonly v: string }).v;
-}
 
 const patterns = new Map<string, RegExp | null>();
 
@@ -199,49 +188,20 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
       if (s.max !== undefined && n > s.max) fail(path, `expected a number <= ${s.max}`);
       return n;
     }
-    case "list": {
-      if (!Array.isArray(j)) return fail(path, "expected array");
-      count(path, s, j.length, "items");
-      return j.map((item, index) => read(s.of, item, `${path}[${index}]`));
-    }
-    case "map": {
-      if (!(j instanceof Map)) return fail(path, "expected object");
-      // fromEntries defines properties, so a key "__proto__" is a key like any other.
-      return Object.fromEntries([...(j as ReadonlyMap<string, JsonValue>)].map(([key, item]) => [key, read(s.of, item, `${path}[${JSON.stringify(key)}]`)]));
-    }
-    case "null":
-      return j === null ? null : read(s.of, j, path);
-    case "const":
-      return j === s.v ? j : fail(path, `expected ${JSON.stringify(s.v)}`);
-    case "enum":
-      return typeof j === "string" && s.v.includes(j)
-        ? j
-        : fail(path, `expected one of ${s.v.map((x) => JSON.stringify(x)).join(", ")}`);
     case "rec": {
       if (!(j instanceof Map)) return fail(path, "expected object");
       const object = j as ReadonlyMap<string, JsonValue>;
       const out: Record<string, unknown> = {};
-      for (const [wire, field, required, name = property(wire), fallback] of s.f) {
+      for (const [wire, field, required, name = property(wire)] of s.f) {
         const item = object.get(wire);
-        // On an optional field null means absent (DESIGN: readers accept it absent or null), nullable or not.
+        // on an optional field null means absent, nullable or not, as every binding reads it
         if (item === undefined || (item === null && !required)) {
           if (required) fail(child(path, wire), "missing required field");
-          if (fallback !== undefined) out[name] = fallback;
           continue;
         }
         out[name] = read(field, item, child(path, wire));
       }
       return out;
-    }
-    case "union": {
-      if (!(j instanceof Map)) return fail(path, "expected object");
-      const tag = (j as ReadonlyMap<string, JsonValue>).get(s.d);
-      const variant = s.v.find((type) => tagOf(type, s.d) === tag);
-      if (variant === undefined) {
-        const expected = s.v.map((type) => JSON.stringify(tagOf(type, s.d))).join(", ");
-        return fail(child(path, s.d), tag === undefined ? "missing required field" : `expected one of ${expected}`);
-      }
-      return read(variant, j, path);
     }
   }
 }
@@ -271,23 +231,10 @@ function float(value: unknown): string {
   return text.includes(".") ? text : `${text}.0`;
 }
 
-/** Code point order (UTF-16 order differs where a surrogate pair meets U+E000 to U+FFFF). */
-function byCodePoint(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < x.length && i < y.length; i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
 function write(ref: Spec, value: unknown): string {
   const s = spec(ref);
   switch (s.k) {
     case "str":
-    case "const":
-    case "enum":
       return JSON.stringify(String(value));
     case "bool":
       return value === true ? "true" : "false";
@@ -299,18 +246,6 @@ function write(ref: Spec, value: unknown): string {
       return float(float32(value as number));
     case "big":
       return BigInt(value as bigint).toString();
-    case "list":
-      return `[${(value as readonly unknown[]).map((item) => write(s.of, item)).join(",")}]`;
-    case "map": {
-      const object = value as Readonly<Record<string, unknown>>;
-      // keys in code point order, as every binding writes them: the text does not depend on insertion order
-      return `{${Object.keys(object)
-        .sort(byCodePoint)
-        .map((key) => `${JSON.stringify(key)}:${write(s.of, object[key])}`)
-        .join(",")}}`;
-    }
-    case "null":
-      return value === null ? "null" : write(s.of, value);
     case "rec": {
       const object = value as Readonly<Record<string, unknown>>;
       const parts: string[] = [];
@@ -320,12 +255,6 @@ function write(ref: Spec, value: unknown): string {
         if (item !== undefined && (item !== null || required)) parts.push(`${JSON.stringify(wire)}:${write(field, item)}`);
       }
       return `{${parts.join(",")}}`;
-    }
-    case "union": {
-      const tag = (value as Readonly<Record<string, unknown>>)[s.dp ?? s.d];
-      const variant = s.v.find((type) => tagOf(type, s.d) === tag);
-      if (variant === undefined) throw new RangeError(`unknown ${s.d}: ${String(tag)}`);
-      return write(variant, value);
     }
   }
 }
