@@ -352,6 +352,13 @@ for label, text, canonical in [
     ("0.1-as-float32-digits", "0.100000001490116", "0.1"),
     ("2^24+1-rounds", "16777217", "16777216.0"),
     ("float32-max", "3.4028234663852886e38", "3.4028235e+38"),
+    # the shortest text of the largest float32 is above it as a double, yet rounds to it: every binding
+    # writes this text, so every binding must read it
+    ("float32-max-shortest", "3.4028235e38", "3.4028235e+38"),
+    ("below-float32-rounds-to-inf", "3.4028235677973e38", "3.4028235e+38"),
+    ("negative-zero", "-0.0", "-0.0"),
+    # an integer spelling is an integer, and integers have no negative zero (Python reads it so)
+    ("integer-negative-zero", "-0", "0.0"),
 ]:
     valid(
         "floats",
@@ -369,6 +376,12 @@ for label, text in [
 ]:
     invalid("floats", "MemoryStats", f"f32/efficiency_ratio/{label}", with_ratio(text))
 invalid("floats", "MemoryStats", "f32/efficiency_ratio/above-float32-max-1e39", with_ratio("1e39"))
+invalid(
+    "floats",
+    "MemoryStats",
+    "f32/efficiency_ratio/rounds-to-inf",
+    with_ratio("3.4028235677973367e38"),
+)
 alert_text = compact(SAMPLES["MemoryPressureAlert"])
 for label, text in [
     ("integer-100", "100"),
@@ -380,6 +393,7 @@ for label, text in [
     ("1e16", "1e16"),
     ("123456789012345.6", "123456789012345.6"),
     ("negative-zero", "-0.0"),
+    ("integer-negative-zero", "-0"),
 ]:
     valid(
         "floats",

@@ -31,6 +31,33 @@ from tests.typescript.test_typescript_target import BIN, GOLDEN, write_case
 U64 = 2**64 - 1
 I64 = 2**63
 
+# A valid Everything (primitives case) with one field's raw text replaced: for number spellings
+# json.dumps cannot produce.
+EVERYTHING = {
+    "s": "s", "b": True, "i8": 1, "i16": 1, "i32": 1, "i64": 1, "u8": 1, "u16": 1, "u32": 1, "u64": 1,
+    "f32": 1.5, "f64": 2.5, "percent": 50, "code": "AB",
+}  # fmt: skip
+EDGES = [
+    ("f32", "0.1"), ("f32", "0.3333333333333333"), ("f32", "3.4028235e38"), ("f32", "3.4028236e38"),
+    ("f32", "3.5e38"), ("f32", "1e-46"), ("f32", "-0.0"), ("f32", "16777217"), ("f32", "1e-7"),
+    ("f64", "1e16"), ("f64", "9999999999999998"), ("f64", "1e-5"), ("f64", "9.9e-6"), ("f64", "5e-324"),
+    ("f64", "1.7976931348623157e308"), ("f64", "1e309"), ("f64", "-0"), ("f64", "0.1e1"), ("f64", "1E2"),
+    ("f64", "123456789012345678901234567890"), ("percent", "100.0000000000000001"), ("percent", "-0.0"),
+    ("percent", "100.00001"), ("percent", "-1e-300"),
+    ("i8", "-129"), ("i8", "127"), ("i8", "-0"), ("i8", "1.0"), ("i8", "1e0"), ("u8", "256"),
+    ("i64", "-9223372036854775809"), ("i64", "9223372036854775807"), ("u64", "18446744073709551616"),
+    ("u64", "-1"), ("u64", "00"), ("u32", "4294967296"), ("b", "1"), ("b", "null"), ("b", '"true"'),
+    ("s", '"\\u0000\\/\\u007f\\u2029\\ud83d\\ude00"'), ("s", '"\\ud800"'), ("s", "1"),
+    ("code", '"AB\\n"'), ("code", '"A"'), ("code", '"ABCDEFGHI"'), ("code", '"ab"'), ("code", '"\\u0041B"'),
+]  # fmt: skip
+
+
+def everything(field: str, raw: str) -> str:
+    """EVERYTHING as JSON text with `field`'s value written as `raw`."""
+    text = json.dumps({**EVERYTHING, field: "@"})
+    return text.replace('"@"', raw)
+
+
 # case -> [(type name, JSON text)]: valid texts first, then what each constraint must refuse
 TEXTS: dict[str, list[tuple[str, str]]] = {
     "primitives": [
@@ -72,6 +99,9 @@ TEXTS: dict[str, list[tuple[str, str]]] = {
                 },
             )
         ),
+        *(("Everything", everything(field, raw)) for field, raw in EDGES),
+        ("Everything", json.dumps(EVERYTHING)[:-1] + ', "i8": 2, "i8": 3}'),
+        ("Everything", json.dumps({k: v for k, v in EVERYTHING.items() if k != "b"})),
         ("Port", "1"),
         ("Port", "65535"),
         ("Port", "0"),

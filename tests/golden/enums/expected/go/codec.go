@@ -256,6 +256,9 @@ func floatDecoder[T float32 | float64](low, high float64) decoder[T] {
 		if err != nil || math.IsInf(f, 0) {
 			return 0, decodeErr(path, "%s is out of range for a %d-bit float", text, bits)
 		}
+		if text == "-0" {
+			f = 0 // an integer spelling is an integer, and integers have no negative zero (Python reads it so)
+		}
 		if f < low || f > high {
 			return 0, decodeErr(path, "%s is out of range (%v to %v)", text, low, high)
 		}

@@ -60,7 +60,6 @@ class Failure {
 const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INTEGER = /^-?[0-9]+$/;
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Parse strict JSON (RFC 8259) into a JsonValue; throws SyntaxError.
  *
@@ -182,8 +181,11 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
     case "f32":
     case "f64": {
       if (!(j instanceof JsonNumber)) return fail(path, "expected number");
-      const n = Number(j.text);
-      if (!Number.isFinite(n) || (s.k === "f32" && Math.abs(n) > FLOAT32_MAX)) fail(path, "number out of range");
+      // an integer spelling is an integer, and integers have no negative zero: "-0" is 0, as Python reads it
+      const n = j.text === "-0" ? 0 : Number(j.text);
+      // a float32 is out of range when it rounds to infinity: 3.4028235e38, the largest one's shortest text,
+      // is above it as a double
+      if (!Number.isFinite((s.k === "f32" ? Math.fround(n) : n))) fail(path, "number out of range");
       if (s.min !== undefined && n < s.min) fail(path, `expected a number >= ${s.min}`);
       if (s.max !== undefined && n > s.max) fail(path, `expected a number <= ${s.max}`);
       return n;
@@ -209,6 +211,7 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
 /** The shortest decimal that reads back as the same 32-bit float (what Python and Go print). */
 export function float32(value: number): number {
   const single = Math.fround(value);
+  if (single === 0) return single; // toPrecision drops the sign of -0
   for (let digits = 1; digits < 10; digits++) {
     const shorter = Number(single.toPrecision(digits));
     if (Math.fround(shorter) === single) return shorter;

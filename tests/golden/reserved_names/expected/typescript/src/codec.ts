@@ -151,7 +151,8 @@ function read(ref: Spec, j: JsonValue, path: string): unknown {
     }
     case "f64": {
       if (!(j instanceof JsonNumber)) return fail(path, "expected number");
-      const n = Number(j.text);
+      // an integer spelling is an integer, and integers have no negative zero: "-0" is 0, as Python reads it
+      const n = j.text === "-0" ? 0 : Number(j.text);
       if (!Number.isFinite(n)) fail(path, "number out of range");
       return n;
     }
