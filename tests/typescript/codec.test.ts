@@ -4,9 +4,11 @@ import { test } from "node:test";
 import {
   decode, encode,
   float32, humanReadable, parseSize, usagePercentage, pressureLevel, pressureColor, platformFor,
-  defaultMemorySize, validateV6RConfig, MemoryEventEmitter, parseJson, JsonNumber, PLATFORM_PROFILES, VM_SIZE_BYTES,
+  defaultMemorySize, validateV6RConfig, MemoryEventEmitter, parseJson, JsonNumber, VM_SIZE_BYTES,
   type MemoryResult, type MemoryUsageSnapshot,
 } from "@flight/v6r-memory-types";
+import * as constants from "@flight/v6r-memory-types/constants";
+import * as core from "@flight/v6r-memory-types";
 
 function ok<T>(result: MemoryResult<T>): T {
   if (result.tag === "err") assert.fail(`expected ok, got ${result.val.message}`);
@@ -117,7 +119,7 @@ test("lists, unions, u32 and float32 fields", () => {
   assert.match(encode("MemoryStats", stats), /"efficiency_ratio":0\.5714286/);
   assert.equal(err(decode("MemoryStats", encode("MemoryStats", stats).replace('"purpose":"temporary"', '"purpose":7'))), "usage_by_purpose[0].purpose: expected one of \"vm-heap\", \"component-stack\", \"asset-cache\", \"jit-code-cache\", \"system-reserved\", \"wasm-linear\", \"network-buffers\", \"temporary\"");
   const profile = ok(decode("PlatformProfile", `{"tag": "psp", "val": {"bytes": 67108864, "human_readable": "64.0MB"}}`));
-  assert.deepEqual(profile, PLATFORM_PROFILES[1]);
+  assert.deepEqual(profile, constants.PLATFORM_PROFILES[1]);
   assert.equal(encode("PlatformProfile", profile), `{"tag":"psp","val":{"bytes":67108864,"human_readable":"64.0MB"}}`);
   const status = `{"version":"1","uptime_ms":5,"sessions":4294967295,"active_allocations":0,"websocket_clients":0}`;
   assert.equal(encode("ServiceStatus", ok(decode("ServiceStatus", status))), status);
@@ -268,4 +270,19 @@ test("config validation and the event emitter", () => {
   emitter.emit(null);
   assert.equal(seen.length, 1);
   assert.equal(emitter.size, 0);
+});
+
+test("the ./constants entry has every constant; the core shares its rules and has no other constant", () => {
+  // the rules the utilities apply are one module: both entries export the very same objects
+  for (const name of ["SIZE_UNIT_BASE", "SIZE_UNITS", "SIZE_DECIMALS", "VM_SIZE_BYTES", "PLATFORM_PREFIX", "PRESSURE_THRESHOLDS"]) {
+    assert.ok(name in core && name in constants, name);
+    assert.equal((core as Record<string, unknown>)[name], (constants as Record<string, unknown>)[name], name);
+  }
+  for (const name of ["PLATFORM_PROFILES", "DEFAULT_UPDATE_INTERVAL_MS", "memoryPurposeValues", "vmSizeValues"]) {
+    assert.ok(name in constants && !(name in core), name);
+  }
+  // internal codec helpers are not part of the core's API
+  for (const name of ["readJson", "writeJson"]) assert.ok(!(name in core), name);
+  assert.deepEqual(constants.vmSizeValues, Object.keys(constants.VM_SIZE_BYTES));
+  assert.equal(constants.DEFAULT_UPDATE_INTERVAL_MS, 2000);
 });

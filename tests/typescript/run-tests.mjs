@@ -24,6 +24,7 @@ const files = [];
 for (const job of jobs) {
   const alias = {
     "@flight/v6r-memory-types/react": join(generated, "react/index.ts"),
+    "@flight/v6r-memory-types/constants": join(generated, "constants.ts"),
     "@flight/v6r-memory-types": join(generated, "index.ts"),
   };
   if (job.react === "18") Object.assign(alias, { react: "react18", "react-dom": "react-dom18" });

@@ -67,9 +67,10 @@ def test_hostile_strings_read_back_exactly(tmp_path: Path, node_modules: Path) -
     package = write_case(case / "schema.yaml", tmp_path)
     script = tmp_path / "print.ts"
     script.write_text(
-        'import { hostileValues, HOSTILE_TEXT, HOSTILE_LIST, decode, encode } from "'
-        + (package / "src/index.ts").as_posix()
+        'import { hostileValues, HOSTILE_TEXT, HOSTILE_LIST } from "'
+        + (package / "src/constants.ts").as_posix()
         + '";\n'
+        'import { decode, encode } from "' + (package / "src/index.ts").as_posix() + '";\n'
         "const holder = decode('Holder', encode('Holder', { choice: hostileValues[1]! }));\n"
         "console.log(JSON.stringify({ values: hostileValues, text: HOSTILE_TEXT, list: HOSTILE_LIST,"
         " roundTrip: holder.tag === 'ok' ? holder.val.choice : null,"
@@ -110,3 +111,25 @@ def test_typescript_only_collision_names_both_places(tmp_path: Path) -> None:
     message = str(raised.value)
     assert "'x_1' and 'x1' (at schema.yaml:11:7)" in message and "'x1'" in message
     assert "schema.yaml:12:7" in message
+
+
+def test_core_and_react_entries_do_not_load_the_constants_module(
+    tmp_path: Path, node_modules: Path
+) -> None:
+    """The ./constants entry is only loaded by who imports it: the core and React entries import none of it,
+    so a bundler that keeps whole modules (Metro) leaves it out too."""
+    from generator import resources
+
+    package = write_case(resources.default_schema(), tmp_path)
+    for entry in ("src/index.ts", "src/react/index.ts"):
+        meta = tmp_path / "meta.json"
+        subprocess.run(
+            [str(BIN / "esbuild"), str(package / entry), "--bundle", "--format=esm", "--external:react",
+             f"--metafile={meta}", "--outfile=/dev/null", "--log-level=warning"],
+            check=True,
+        )  # fmt: skip
+        inputs = {Path(p).name for p in json.loads(meta.read_text(encoding="utf-8"))["inputs"]}
+        assert "rules.ts" in inputs and "codec.ts" in inputs, (entry, inputs)
+        assert "constants.ts" not in inputs, (entry, inputs)
+    exports = json.loads((package / "package.json").read_text(encoding="utf-8"))["exports"]
+    assert exports["./constants"]["default"] == "./dist/constants.js"

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from generator import render as jinja
 from generator.errors import Collector, Diagnostic, SchemaError
-from generator.ir.model import Alias, Enum_, Record, Schema, Union
+from generator.ir.model import Alias, Constant, Enum_, Record, Schema, Union
 from generator.targets.context import RenderContext
 from generator.targets.service import SERVICE_TYPES
 from generator.targets.typescript import naming
@@ -120,6 +120,10 @@ class TypeScriptView:
     )
     package_import: str  # TypeScript string literals of the two entries, for the README's examples
     react_import: str
+    constants_import: str
+    constant_example: (
+        str  # up to two names the ./constants entry exports, for the README (may be empty)
+    )
     version: str
     description: str
     title: str
@@ -132,7 +136,13 @@ class TypeScriptView:
     codec: frozenset[
         str
     ]  # the spec kinds and options the table uses: the runtime handles only these
-    constants: tuple[TsConstant, ...]
+    constants: tuple[
+        TsConstant, ...
+    ]  # the ./constants entry's own (every constant the core does not apply)
+    rules: tuple[
+        TsConstant, ...
+    ]  # rules.ts: the constants the utilities apply (a service schema only)
+    rule_imports: tuple[str, ...]
     constant_imports: tuple[str, ...]
     result_type: str  # what decoders return: MemoryResult or DecodeResult
     error_type: str
@@ -309,24 +319,37 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
     specs = tuple(
         (naming.string_literal(type_names[d.name]), printer.decl_spec(d.name)) for d in schema.types
     )
-    constant_printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
-    constants = tuple(
-        TsConstant(
-            values["const:" + c.name],
-            constant_printer.type_expr(c.type),
-            constant_printer.literal(c.type, c.value),
-            naming.doc_comment(c.description),
-        )
-        for c in schema.constants
-    )
     service_printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
     service = _service(schema, service_printer, type_names)
+    # The constants the utilities apply are in rules.ts, which the core exports; the rest of the schema's
+    # constants and the enums' value lists are only in the ./constants entry (which re-exports the rules
+    # too), so an application that does not import them loads none of them, even with Metro.
+    applied = set(RUNTIME_CONSTANTS) if service is not None else set()
+    rule_printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
+    constant_printer = Printer(schema, type_names.__getitem__, lambda t, w: fields[(t, w)])
+
+    def constant(c: Constant, p: Printer) -> TsConstant:
+        return TsConstant(
+            values["const:" + c.name],
+            p.type_expr(c.type),
+            p.literal(c.type, c.value),
+            naming.doc_comment(c.description),
+        )
+
+    rules = tuple(constant(c, rule_printer) for c in schema.constants if c.name in applied)
+    constants = tuple(
+        constant(c, constant_printer) for c in schema.constants if c.name not in applied
+    )
     return TypeScriptView(
         header=ctx.header_line,
         package=naming.json_string(schema.packages.typescript),
         package_name=schema.packages.typescript,
         package_import=naming.string_literal(schema.packages.typescript),
         react_import=naming.string_literal(schema.packages.typescript + "/react"),
+        constants_import=naming.string_literal(schema.packages.typescript + "/constants"),
+        constant_example=", ".join(
+            [d.values_name for d in decls if d.kind == "enum"][:1] + [c.name for c in constants][:1]
+        ),
         version=naming.json_string(schema.version),
         description=naming.json_string(schema.description),
         title=naming.comment_text(schema.title),
@@ -336,6 +359,8 @@ def build_view(schema: Schema, ctx: RenderContext) -> TypeScriptView:
         specs=specs,
         codec=frozenset(printer.features | service_printer.features),
         constants=constants,
+        rules=rules,
+        rule_imports=tuple(sorted(rule_printer.used)),
         constant_imports=tuple(
             sorted(constant_printer.used | {d.name for d in decls if d.kind == "enum"})
         ),
@@ -368,6 +393,7 @@ def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
         ROOT / "src/index.ts": ts("index.ts.j2"),
     }
     if view.service is not None:
+        files[ROOT / "src/rules.ts"] = ts("rules.ts.j2")
         files[ROOT / "src/client.ts"] = ts("client.ts.j2")
         files[ROOT / "src/ws.ts"] = ts("ws.ts.j2")
         files[ROOT / "src/utils/v6r-integration.ts"] = ts("v6r-integration.ts.j2")

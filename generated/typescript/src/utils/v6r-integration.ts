@@ -2,7 +2,7 @@
 // The V6R utilities: sizes, usage, pressure, VM sizes and platforms, config validation and an event emitter.
 // The rules are the schema's constants, so Python, TypeScript and Go print the same text for every size.
 import { decode, encode } from "../codec.js";
-import { PLATFORM_PREFIX, PRESSURE_THRESHOLDS, SIZE_DECIMALS, SIZE_UNIT_BASE, SIZE_UNITS, VM_SIZE_BYTES } from "../constants.js";
+import { PLATFORM_PREFIX, PRESSURE_THRESHOLDS, SIZE_DECIMALS, SIZE_UNIT_BASE, SIZE_UNITS, VM_SIZE_BYTES } from "../rules.js";
 import type { MemoryPressure, MemoryResult, MemorySize, V6RMemoryConfig, VmSize } from "../types.js";
 
 /** `512B` under one unit step, otherwise rounded half up to SIZE_DECIMALS places in the largest unit reached (`1.0GB`). */
@@ -11,12 +11,12 @@ export function humanReadable(size: bigint | number): string {
   if (n < 0n) throw new RangeError(`a size cannot be negative: ${n}`);
   let unit = 0;
   while (unit + 1 < SIZE_UNITS.length && n >= SIZE_UNIT_BASE ** BigInt(unit + 1)) unit++;
-  if (unit === 0) return `${n}${SIZE_UNITS[0] ?? ""}`;
+  if (unit === 0) return `${n}${SIZE_UNITS[0]!}`;
   const step = SIZE_UNIT_BASE ** BigInt(unit);
   const scale = 10n ** BigInt(SIZE_DECIMALS);
   const scaled = (n / step) * scale + (2n * (n % step) * scale + step) / (2n * step);
   const fraction = (scaled % scale).toString().padStart(SIZE_DECIMALS, "0");
-  return `${scaled / scale}.${fraction}${SIZE_UNITS[unit] ?? ""}`;
+  return `${scaled / scale}.${fraction}${SIZE_UNITS[unit]!}`;
 }
 
 /** A MemorySize with its human-readable form filled in. */
