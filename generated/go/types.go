@@ -103,7 +103,7 @@ func (v MemoryPurpose) MarshalJSON() ([]byte, error) {
 }
 
 func (v *MemoryPurpose) UnmarshalJSON(data []byte) error {
-	d, err := decodeMemoryPurpose(data, "")
+	d, err := decodeWhole(data, decodeMemoryPurpose)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (v MemoryPressure) MarshalJSON() ([]byte, error) {
 }
 
 func (v *MemoryPressure) UnmarshalJSON(data []byte) error {
-	d, err := decodeMemoryPressure(data, "")
+	d, err := decodeWhole(data, decodeMemoryPressure)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (v TrendDirection) MarshalJSON() ([]byte, error) {
 }
 
 func (v *TrendDirection) UnmarshalJSON(data []byte) error {
-	d, err := decodeTrendDirection(data, "")
+	d, err := decodeWhole(data, decodeTrendDirection)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (v VMSize) MarshalJSON() ([]byte, error) {
 }
 
 func (v *VMSize) UnmarshalJSON(data []byte) error {
-	d, err := decodeVMSize(data, "")
+	d, err := decodeWhole(data, decodeVMSize)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func (v MemoryErrorCode) MarshalJSON() ([]byte, error) {
 }
 
 func (v *MemoryErrorCode) UnmarshalJSON(data []byte) error {
-	d, err := decodeMemoryErrorCode(data, "")
+	d, err := decodeWhole(data, decodeMemoryErrorCode)
 	if err != nil {
 		return err
 	}
@@ -350,7 +350,7 @@ func (x MemorySize) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemorySize) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemorySize(data, "")
+	v, err := decodeWhole(data, decodeMemorySize)
 	if err != nil {
 		return err
 	}
@@ -408,7 +408,7 @@ func (x SizeRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (x *SizeRequest) UnmarshalJSON(data []byte) error {
-	v, err := decodeSizeRequest(data, "")
+	v, err := decodeWhole(data, decodeSizeRequest)
 	if err != nil {
 		return err
 	}
@@ -481,7 +481,7 @@ func (x MemoryUsageSnapshot) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryUsageSnapshot) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryUsageSnapshot(data, "")
+	v, err := decodeWhole(data, decodeMemoryUsageSnapshot)
 	if err != nil {
 		return err
 	}
@@ -609,7 +609,7 @@ func (x MemoryAllocation) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryAllocation) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryAllocation(data, "")
+	v, err := decodeWhole(data, decodeMemoryAllocation)
 	if err != nil {
 		return err
 	}
@@ -731,7 +731,7 @@ func (x MemoryLimits) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryLimits) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryLimits(data, "")
+	v, err := decodeWhole(data, decodeMemoryLimits)
 	if err != nil {
 		return err
 	}
@@ -822,7 +822,7 @@ func (x PressureThreshold) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PressureThreshold) UnmarshalJSON(data []byte) error {
-	v, err := decodePressureThreshold(data, "")
+	v, err := decodeWhole(data, decodePressureThreshold)
 	if err != nil {
 		return err
 	}
@@ -886,7 +886,7 @@ func (x MemoryError) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryError) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryError(data, "")
+	v, err := decodeWhole(data, decodeMemoryError)
 	if err != nil {
 		return err
 	}
@@ -965,7 +965,7 @@ func (x PlatformProfileDreamcast) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PlatformProfileDreamcast) UnmarshalJSON(data []byte) error {
-	v, err := decodePlatformProfileDreamcast(data, "")
+	v, err := decodeWhole(data, decodePlatformProfileDreamcast)
 	if err != nil {
 		return err
 	}
@@ -1016,7 +1016,7 @@ func (x PlatformProfilePsp) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PlatformProfilePsp) UnmarshalJSON(data []byte) error {
-	v, err := decodePlatformProfilePsp(data, "")
+	v, err := decodeWhole(data, decodePlatformProfilePsp)
 	if err != nil {
 		return err
 	}
@@ -1067,7 +1067,7 @@ func (x PlatformProfileVita) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PlatformProfileVita) UnmarshalJSON(data []byte) error {
-	v, err := decodePlatformProfileVita(data, "")
+	v, err := decodeWhole(data, decodePlatformProfileVita)
 	if err != nil {
 		return err
 	}
@@ -1118,7 +1118,7 @@ func (x PlatformProfileV6rSmall) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PlatformProfileV6rSmall) UnmarshalJSON(data []byte) error {
-	v, err := decodePlatformProfileV6rSmall(data, "")
+	v, err := decodeWhole(data, decodePlatformProfileV6rSmall)
 	if err != nil {
 		return err
 	}
@@ -1169,7 +1169,7 @@ func (x PlatformProfileV6rMedium) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PlatformProfileV6rMedium) UnmarshalJSON(data []byte) error {
-	v, err := decodePlatformProfileV6rMedium(data, "")
+	v, err := decodeWhole(data, decodePlatformProfileV6rMedium)
 	if err != nil {
 		return err
 	}
@@ -1220,7 +1220,7 @@ func (x PlatformProfileV6rLarge) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PlatformProfileV6rLarge) UnmarshalJSON(data []byte) error {
-	v, err := decodePlatformProfileV6rLarge(data, "")
+	v, err := decodeWhole(data, decodePlatformProfileV6rLarge)
 	if err != nil {
 		return err
 	}
@@ -1271,7 +1271,7 @@ func (x PlatformProfileCustom) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PlatformProfileCustom) UnmarshalJSON(data []byte) error {
-	v, err := decodePlatformProfileCustom(data, "")
+	v, err := decodeWhole(data, decodePlatformProfileCustom)
 	if err != nil {
 		return err
 	}
@@ -1323,7 +1323,7 @@ func (x PurposeUsage) MarshalJSON() ([]byte, error) {
 }
 
 func (x *PurposeUsage) UnmarshalJSON(data []byte) error {
-	v, err := decodePurposeUsage(data, "")
+	v, err := decodeWhole(data, decodePurposeUsage)
 	if err != nil {
 		return err
 	}
@@ -1396,7 +1396,7 @@ func (x MemoryStats) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryStats) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryStats(data, "")
+	v, err := decodeWhole(data, decodeMemoryStats)
 	if err != nil {
 		return err
 	}
@@ -1512,7 +1512,7 @@ func (x MemoryTrend) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryTrend) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryTrend(data, "")
+	v, err := decodeWhole(data, decodeMemoryTrend)
 	if err != nil {
 		return err
 	}
@@ -1584,7 +1584,7 @@ func (x V6RMemoryConfig) MarshalJSON() ([]byte, error) {
 }
 
 func (x *V6RMemoryConfig) UnmarshalJSON(data []byte) error {
-	v, err := decodeV6RMemoryConfig(data, "")
+	v, err := decodeWhole(data, decodeV6RMemoryConfig)
 	if err != nil {
 		return err
 	}
@@ -1656,7 +1656,7 @@ func (x AllocateRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (x *AllocateRequest) UnmarshalJSON(data []byte) error {
-	v, err := decodeAllocateRequest(data, "")
+	v, err := decodeWhole(data, decodeAllocateRequest)
 	if err != nil {
 		return err
 	}
@@ -1728,7 +1728,7 @@ func (x ConfigureRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (x *ConfigureRequest) UnmarshalJSON(data []byte) error {
-	v, err := decodeConfigureRequest(data, "")
+	v, err := decodeWhole(data, decodeConfigureRequest)
 	if err != nil {
 		return err
 	}
@@ -1803,7 +1803,7 @@ func (x SessionConfiguration) MarshalJSON() ([]byte, error) {
 }
 
 func (x *SessionConfiguration) UnmarshalJSON(data []byte) error {
-	v, err := decodeSessionConfiguration(data, "")
+	v, err := decodeWhole(data, decodeSessionConfiguration)
 	if err != nil {
 		return err
 	}
@@ -1883,7 +1883,7 @@ func (x AllocationList) MarshalJSON() ([]byte, error) {
 }
 
 func (x *AllocationList) UnmarshalJSON(data []byte) error {
-	v, err := decodeAllocationList(data, "")
+	v, err := decodeWhole(data, decodeAllocationList)
 	if err != nil {
 		return err
 	}
@@ -1941,7 +1941,7 @@ func (x HealthStatus) MarshalJSON() ([]byte, error) {
 }
 
 func (x *HealthStatus) UnmarshalJSON(data []byte) error {
-	v, err := decodeHealthStatus(data, "")
+	v, err := decodeWhole(data, decodeHealthStatus)
 	if err != nil {
 		return err
 	}
@@ -2008,7 +2008,7 @@ func (x ServiceStatus) MarshalJSON() ([]byte, error) {
 }
 
 func (x *ServiceStatus) UnmarshalJSON(data []byte) error {
-	v, err := decodeServiceStatus(data, "")
+	v, err := decodeWhole(data, decodeServiceStatus)
 	if err != nil {
 		return err
 	}
@@ -2101,7 +2101,7 @@ func (x MemorySubscribe) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemorySubscribe) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemorySubscribe(data, "")
+	v, err := decodeWhole(data, decodeMemorySubscribe)
 	if err != nil {
 		return err
 	}
@@ -2166,7 +2166,7 @@ func (x MemoryUnsubscribe) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryUnsubscribe) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryUnsubscribe(data, "")
+	v, err := decodeWhole(data, decodeMemoryUnsubscribe)
 	if err != nil {
 		return err
 	}
@@ -2228,7 +2228,7 @@ func (x Ping) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Ping) UnmarshalJSON(data []byte) error {
-	v, err := decodePing(data, "")
+	v, err := decodeWhole(data, decodePing)
 	if err != nil {
 		return err
 	}
@@ -2285,7 +2285,7 @@ func (x MemoryUpdate) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryUpdate) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryUpdate(data, "")
+	v, err := decodeWhole(data, decodeMemoryUpdate)
 	if err != nil {
 		return err
 	}
@@ -2361,7 +2361,7 @@ func (x MemorySubscribed) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemorySubscribed) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemorySubscribed(data, "")
+	v, err := decodeWhole(data, decodeMemorySubscribed)
 	if err != nil {
 		return err
 	}
@@ -2426,7 +2426,7 @@ func (x MemoryUnsubscribed) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryUnsubscribed) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryUnsubscribed(data, "")
+	v, err := decodeWhole(data, decodeMemoryUnsubscribed)
 	if err != nil {
 		return err
 	}
@@ -2488,7 +2488,7 @@ func (x Pong) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Pong) UnmarshalJSON(data []byte) error {
-	v, err := decodePong(data, "")
+	v, err := decodeWhole(data, decodePong)
 	if err != nil {
 		return err
 	}
@@ -2554,7 +2554,7 @@ func (x MemoryPressureAlert) MarshalJSON() ([]byte, error) {
 }
 
 func (x *MemoryPressureAlert) UnmarshalJSON(data []byte) error {
-	v, err := decodeMemoryPressureAlert(data, "")
+	v, err := decodeWhole(data, decodeMemoryPressureAlert)
 	if err != nil {
 		return err
 	}
@@ -2663,7 +2663,7 @@ func (x ErrorMessage) MarshalJSON() ([]byte, error) {
 }
 
 func (x *ErrorMessage) UnmarshalJSON(data []byte) error {
-	v, err := decodeErrorMessage(data, "")
+	v, err := decodeWhole(data, decodeErrorMessage)
 	if err != nil {
 		return err
 	}

@@ -545,6 +545,12 @@ def nested(depth: int) -> Any:
 valid(
     "nesting", "MemorySize", "nesting/unknown-field-depth-64", {**GB, "deep": nested(64)}, gb_text
 )
+# no value may be inside more than 200 arrays and objects (Python's parser's limit, held in every binding):
+# the innermost 1 is inside the record and 199 (valid) or 200 (invalid) more
+valid(
+    "nesting", "MemorySize", "nesting/unknown-field-depth-200", {**GB, "deep": nested(199)}, gb_text
+)
+invalid("nesting", "MemorySize", "nesting/unknown-field-depth-201", {**GB, "deep": nested(200)})
 valid(
     "nesting",
     "ServerMessage",

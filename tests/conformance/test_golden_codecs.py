@@ -52,6 +52,22 @@ EDGES = [
 ]  # fmt: skip
 
 
+def nested(depth: int, via: str) -> str:
+    """A Node whose `via` (children, by_key or next) holds another, `depth` levels deep."""
+    open_, close = {
+        "children": ('{"name": "n", "children": [', "]}"),
+        "by_key": ('{"name": "n", "children": [], "by_key": {"k": ', "}}"),
+        "next": ('{"name": "n", "children": [], "next": ', "}"),
+    }[via]
+    leaf = '{"name": "leaf", "children": []}'
+    return open_ * depth + leaf + close * depth
+
+
+def unknown_field(raw: str) -> str:
+    """A valid Node with an unknown field `x` whose value is `raw` (inside the Node's object)."""
+    return '{"name": "a", "children": [], "x": ' + raw + "}"
+
+
 def everything(field: str, raw: str) -> str:
     """EVERYTHING as JSON text with `field`'s value written as `raw`."""
     text = json.dumps({**EVERYTHING, field: "@"})
@@ -238,6 +254,27 @@ TEXTS: dict[str, list[tuple[str, str]]] = {
         ("ServerMessage", '{"type": "watch", "id": "a"}'),
         ("Problem", '{"code": "not-found", "message": "m"}'),
         ("Problem", '{"code": "gone", "message": "m"}'),
+    ],
+    "recursive": [
+        ("Node", '{"name": "a", "children": [{"name": "b", "children": []}], "next": null}'),
+        ("Forest", '[{"name": "a", "children": []}, {"name": "b", "children": [], "by_key": {}}]'),
+        ("Node", '{"name": "a", "children": [{"name": "b"}]}'),
+        ("Node", '{"name": "a", "children": [], "next": {"children": []}}'),
+        # Python's parser refuses a value inside more than 200 arrays and objects; every binding holds to it
+        *(
+            ("Node", nested(depth, via))
+            for depth in (10, 99, 100)
+            for via in ("children", "by_key")
+        ),
+        *(("Node", nested(depth, "next")) for depth in (10, 198, 199, 1000)),
+        *(("Node", unknown_field("[" * n + "]" * n)) for n in (199, 200, 201)),
+        *(("Node", unknown_field("[" * n + "1" + "]" * n)) for n in (199, 200)),
+        *(("Node", unknown_field("[" * n + '"x"' + "]" * n)) for n in (199, 200)),
+        ("Node", '{"name": "a", "children": [], "x": ' + '{"a":' * 199 + '"]]]"' + "}" * 199 + "}"),
+        ("Node", '{"name": "a", "children": [], "x": ' + '{"a":' * 200 + '"]]]"' + "}" * 200 + "}"),
+        ("Node", '{"name": "a", "children": [], "x": ' + '{"a":' * 199 + "{}" + "}" * 199 + "}"),
+        ("Node", '{"name": "a", "children": [], "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("Node", nested(100, "children").replace('"leaf"', "1")),
     ],
     "hostile_strings": [
         ("Holder", '{"choice": "${x}"}'),

@@ -99,3 +99,31 @@ func TestSizes(t *testing.T) {
 		t.Fatal("pressure")
 	}
 }
+
+// UnmarshalJSON called directly gets no validation from encoding/json first: broken text is an error,
+// never a panic, and a value inside more than 200 arrays and objects is refused, as Python's parser does.
+func TestUnmarshalJSONDirectlyOnBrokenOrDeepText(t *testing.T) {
+	for _, text := range []string{`"abc`, `{"bytes":1,"human_readable":"x`, `{"bytes":1,"human_readable":"\`, `[[[`, ``} {
+		var m memory.MemorySize
+		if err := m.UnmarshalJSON([]byte(text)); err == nil {
+			t.Fatalf("%q: accepted", text)
+		}
+	}
+	deep := func(n int) string {
+		return `{"bytes":1,"human_readable":"x","deep":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}`
+	}
+	var m memory.MemorySize
+	if err := json.Unmarshal([]byte(deep(200)), &m); err != nil {
+		t.Fatalf("depth 200: %v", err)
+	}
+	if err := json.Unmarshal([]byte(deep(201)), &m); err == nil || !strings.Contains(err.Error(), "nested more than 200 deep") {
+		t.Fatalf("depth 201: %v", err)
+	}
+	// past 10000, encoding/json's own scanner refuses first
+	if err := json.Unmarshal([]byte(deep(100000)), &m); err == nil {
+		t.Fatal("depth 100000: accepted")
+	}
+	if _, err := memory.DecodeServerMessage([]byte(`{"type":"pong","timestamp":1,"x":` + strings.Repeat("[", 201) + strings.Repeat("]", 201) + `}`)); err == nil || !strings.Contains(err.Error(), "nested more than 200 deep") {
+		t.Fatalf("DecodeServerMessage at depth 201: %v", err)
+	}
+}

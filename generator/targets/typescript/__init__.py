@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from generator import render as jinja
 from generator.errors import Collector, Diagnostic, SchemaError
-from generator.ir.model import Alias, Constant, Enum_, Record, Schema, Union
+from generator.ir.model import Alias, Constant, Enum_, Record, Ref, Schema, Union
 from generator.targets.context import RenderContext
 from generator.targets.service import SERVICE_TYPES
 from generator.targets.typescript import naming
@@ -80,6 +80,7 @@ class TsEndpoint:
     params: tuple[tuple[str, str], ...]  # (name, type)
     body_type: str | None
     body_spec: str | None
+    body_encoder: str
     response_type: str
     response_spec: str
 
@@ -252,6 +253,8 @@ def _service(schema: Schema, printer: Printer, type_names: dict[str, str]) -> Ts
                 params=tuple((naming.field_name(p.name), "string") for p in e.params),
                 body_type=printer.type_expr(e.request) if e.request is not None else None,
                 body_spec=printer.spec(e.request) if e.request is not None else None,
+                # a named type's body goes through the typed encode, an inline one through writeJson
+                body_encoder="encode" if isinstance(e.request, Ref) else "writeJson",
                 response_type=printer.type_expr(e.response),
                 response_spec=printer.spec(e.response),
             )

@@ -30,7 +30,7 @@ func (v Resolution) MarshalJSON() ([]byte, error) {
 }
 
 func (v *Resolution) UnmarshalJSON(data []byte) error {
-	d, err := decodeResolution(data, "")
+	d, err := decodeWhole(data, decodeResolution)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (v Level) MarshalJSON() ([]byte, error) {
 }
 
 func (v *Level) UnmarshalJSON(data []byte) error {
-	d, err := decodeLevel(data, "")
+	d, err := decodeWhole(data, decodeLevel)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (x Screen) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Screen) UnmarshalJSON(data []byte) error {
-	v, err := decodeScreen(data, "")
+	v, err := decodeWhole(data, decodeScreen)
 	if err != nil {
 		return err
 	}

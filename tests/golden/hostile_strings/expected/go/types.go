@@ -44,7 +44,7 @@ func (v Hostile) MarshalJSON() ([]byte, error) {
 }
 
 func (v *Hostile) UnmarshalJSON(data []byte) error {
-	d, err := decodeHostile(data, "")
+	d, err := decodeWhole(data, decodeHostile)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (x Holder) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Holder) UnmarshalJSON(data []byte) error {
-	v, err := decodeHolder(data, "")
+	v, err := decodeWhole(data, decodeHolder)
 	if err != nil {
 		return err
 	}

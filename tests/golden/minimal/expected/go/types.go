@@ -18,7 +18,7 @@ func (x Greeting) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Greeting) UnmarshalJSON(data []byte) error {
-	v, err := decodeGreeting(data, "")
+	v, err := decodeWhole(data, decodeGreeting)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func (x Point) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Point) UnmarshalJSON(data []byte) error {
-	v, err := decodePoint(data, "")
+	v, err := decodeWhole(data, decodePoint)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (x Grid) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Grid) UnmarshalJSON(data []byte) error {
-	v, err := decodeGrid(data, "")
+	v, err := decodeWhole(data, decodeGrid)
 	if err != nil {
 		return err
 	}

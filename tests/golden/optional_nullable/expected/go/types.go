@@ -18,7 +18,7 @@ func (x Inner) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Inner) UnmarshalJSON(data []byte) error {
-	v, err := decodeInner(data, "")
+	v, err := decodeWhole(data, decodeInner)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (x Holder) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Holder) UnmarshalJSON(data []byte) error {
-	v, err := decodeHolder(data, "")
+	v, err := decodeWhole(data, decodeHolder)
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func (x Everything) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Everything) UnmarshalJSON(data []byte) error {
-	v, err := decodeEverything(data, "")
+	v, err := decodeWhole(data, decodeEverything)
 	if err != nil {
 		return err
 	}

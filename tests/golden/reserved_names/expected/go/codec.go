@@ -341,7 +341,50 @@ func decodeInto[T any](data []byte, dec decoder[T]) (T, error) {
 		var zero T
 		return zero, &DecodeError{Message: "invalid JSON"}
 	}
+	return decodeWhole(data, dec)
+}
+
+// maxDepth is how many arrays and objects a value may be inside: Python's parser (pydantic-core) refuses
+// more, and so do the Go and TypeScript decoders, so every binding reads the same texts. It also bounds the
+// decoders' recursion.
+const maxDepth = 200
+
+// decodeWhole decodes a whole valid JSON text (UnmarshalJSON's input is one) that nests no deeper than maxDepth.
+func decodeWhole[T any](data []byte, dec decoder[T]) (T, error) {
+	if tooDeep(data) {
+		var zero T
+		return zero, &DecodeError{Message: fmt.Sprintf("invalid JSON: nested more than %d deep", maxDepth)}
+	}
 	return dec(json.RawMessage(data), "")
+}
+
+// tooDeep reports whether a value of valid JSON text is inside more than maxDepth arrays and objects.
+func tooDeep(data []byte) bool {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case ' ', '\t', '\n', '\r', ',', ':':
+		case ']', '}':
+			depth--
+		case '"':
+			if depth > maxDepth {
+				return true
+			}
+			for i++; i < len(data) && data[i] != '"'; i++ { // bounded: UnmarshalJSON may be called directly
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		default: // a scalar, or an array or object (itself a value inside depth others)
+			if depth > maxDepth {
+				return true
+			}
+			if c == '[' || c == '{' {
+				depth++
+			}
+		}
+	}
+	return false
 }
 
 const hexDigits = "0123456789abcdef"

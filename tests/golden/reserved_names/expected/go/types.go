@@ -31,7 +31,7 @@ func (v Literal) MarshalJSON() ([]byte, error) {
 }
 
 func (v *Literal) UnmarshalJSON(data []byte) error {
-	d, err := decodeLiteral(data, "")
+	d, err := decodeWhole(data, decodeLiteral)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (x Field) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Field) UnmarshalJSON(data []byte) error {
-	v, err := decodeField(data, "")
+	v, err := decodeWhole(data, decodeField)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func (x WireModel) MarshalJSON() ([]byte, error) {
 }
 
 func (x *WireModel) UnmarshalJSON(data []byte) error {
-	v, err := decodeWireModel(data, "")
+	v, err := decodeWhole(data, decodeWireModel)
 	if err != nil {
 		return err
 	}

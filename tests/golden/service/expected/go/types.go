@@ -48,7 +48,7 @@ func (v ErrorCode) MarshalJSON() ([]byte, error) {
 }
 
 func (v *ErrorCode) UnmarshalJSON(data []byte) error {
-	d, err := decodeErrorCode(data, "")
+	d, err := decodeWhole(data, decodeErrorCode)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (x Item) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Item) UnmarshalJSON(data []byte) error {
-	v, err := decodeItem(data, "")
+	v, err := decodeWhole(data, decodeItem)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (x Problem) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Problem) UnmarshalJSON(data []byte) error {
-	v, err := decodeProblem(data, "")
+	v, err := decodeWhole(data, decodeProblem)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (x Watch) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Watch) UnmarshalJSON(data []byte) error {
-	v, err := decodeWatch(data, "")
+	v, err := decodeWhole(data, decodeWatch)
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (x Changed) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Changed) UnmarshalJSON(data []byte) error {
-	v, err := decodeChanged(data, "")
+	v, err := decodeWhole(data, decodeChanged)
 	if err != nil {
 		return err
 	}

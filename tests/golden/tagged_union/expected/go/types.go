@@ -18,7 +18,7 @@ func (x Size) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Size) UnmarshalJSON(data []byte) error {
-	v, err := decodeSize(data, "")
+	v, err := decodeWhole(data, decodeSize)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (x ProfileSmall) MarshalJSON() ([]byte, error) {
 }
 
 func (x *ProfileSmall) UnmarshalJSON(data []byte) error {
-	v, err := decodeProfileSmall(data, "")
+	v, err := decodeWhole(data, decodeProfileSmall)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (x ProfileLarge) MarshalJSON() ([]byte, error) {
 }
 
 func (x *ProfileLarge) UnmarshalJSON(data []byte) error {
-	v, err := decodeProfileLarge(data, "")
+	v, err := decodeWhole(data, decodeProfileLarge)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (x ProfileCustom) MarshalJSON() ([]byte, error) {
 }
 
 func (x *ProfileCustom) UnmarshalJSON(data []byte) error {
-	v, err := decodeProfileCustom(data, "")
+	v, err := decodeWhole(data, decodeProfileCustom)
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func (x Machine) MarshalJSON() ([]byte, error) {
 }
 
 func (x *Machine) UnmarshalJSON(data []byte) error {
-	v, err := decodeMachine(data, "")
+	v, err := decodeWhole(data, decodeMachine)
 	if err != nil {
 		return err
 	}

@@ -88,13 +88,16 @@ function mark(token: string): string {
   return token[0] === '"' ? `"s${token.slice(1)}` : `"n${token}"`;
 }
 
-/** The JsonValue of a value JSON.parse built from marked text. */
-function unmark(value: unknown): JsonValue {
+/** The JsonValue of a value JSON.parse built from marked text, inside `depth` arrays and objects. */
+function unmark(value: unknown, depth = 0): JsonValue {
+  // No value may be inside more than 200 arrays and objects: Python's parser (pydantic-core) refuses that and
+  // Go's decoder too, so every binding reads the same texts.
+  if (depth > 200) throw new SyntaxError("nested more than 200 deep");
   if (typeof value === "string") return value[0] === "n" ? new JsonNumber(value.slice(1)) : text(value);
   if (value === null || typeof value !== "object") return value as boolean | null;
-  if (Array.isArray(value)) return value.map(unmark);
+  if (Array.isArray(value)) return value.map((item) => unmark(item, depth + 1));
   const out = new Map<string, JsonValue>();
-  for (const key of Object.keys(value)) out.set(text(key), unmark((value as Record<string, unknown>)[key]));
+  for (const key of Object.keys(value)) out.set(text(key), unmark((value as Record<string, unknown>)[key], depth + 1));
   return out;
 }
 
@@ -235,7 +238,8 @@ export function readJson<V>(s: Spec, json: JsonValue, path = ""): T.DecodeResult
     return { tag: "ok", val: read(s, json, path) as V };
   } catch (error) {
     if (error instanceof Failure) return { tag: "err", val: failure(error.path, error.message) };
-    return { tag: "err", val: failure(path, error instanceof RangeError ? "nested too deeply" : String(error)) };
+    // not a RangeError of a deep value: parseJson refuses values more than 200 deep, well within any stack
+    return { tag: "err", val: failure(path, String(error)) };
   }
 }
 
