@@ -123,11 +123,6 @@ export class MemorySocket {
     };
   }
 
-  /** The sessions subscribed to now. */
-  get sessions(): readonly string[] {
-    return [...this._counts.keys()];
-  }
-
   /** Open the connection if it is not open or opening. */
   connect(): void {
     if (this._closed || this._socket !== undefined || this._retry !== undefined) return;

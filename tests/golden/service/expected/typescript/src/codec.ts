@@ -86,17 +86,26 @@ function mark(token: string): string {
   return token[0] === '"' ? `"s${token.slice(1)}` : `"n${token}"`;
 }
 
-/** The JsonValue of a value JSON.parse built from marked text, inside `depth` arrays and objects. */
-function unmark(value: unknown, depth = 0): JsonValue {
+// How many arrays and objects enclose the value unmark is at (0 between calls: each level undoes its step).
+let depth = 0;
+
+/** The JsonValue of a value JSON.parse built from marked text. */
+function unmark(value: unknown): JsonValue {
   // No value may be inside more than 200 arrays and objects: Python's parser (pydantic-core) refuses that and
-  // Go's decoder too, so every binding reads the same texts.
+  // Go's decoder too, so every binding reads the same texts. A counter, not a parameter: `map(unmark)` stays
+  // free of closures, which kept decoding as fast as before the limit.
   if (depth > 200) throw new SyntaxError("nested more than 200 deep");
   if (typeof value === "string") return value[0] === "n" ? new JsonNumber(value.slice(1)) : text(value);
   if (value === null || typeof value !== "object") return value as boolean | null;
-  if (Array.isArray(value)) return value.map((item) => unmark(item, depth + 1));
-  const out = new Map<string, JsonValue>();
-  for (const key of Object.keys(value)) out.set(text(key), unmark((value as Record<string, unknown>)[key], depth + 1));
-  return out;
+  depth++;
+  try {
+    if (Array.isArray(value)) return value.map(unmark);
+    const out = new Map<string, JsonValue>();
+    for (const key of Object.keys(value)) out.set(text(key), unmark((value as Record<string, unknown>)[key]));
+    return out;
+  } finally {
+    depth--;
+  }
 }
 
 /** The text of a marked string or key. A number in place of a key ({1: 2} is marked {"n1": "n2"}) has no "s". */
