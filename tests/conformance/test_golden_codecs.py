@@ -153,6 +153,28 @@ TEXTS: dict[str, list[tuple[str, str]]] = {
             ' "with_default": -1}',
         ),
         ("Inner", '{"n": 2147483648}'),
+        ("Inner", '{"n": -2147483648}'),
+        (
+            "Holder",
+            '{"required_plain": "a", "required_nullable": null, "nullable_ref": {"n": null}}',
+        ),
+        ("Holder", '{"required_plain": "a", "required_nullable": null}'),
+        (
+            "Holder",
+            '{"required_plain": "a", "required_nullable": null, "nullable_ref": null, "optional_ref": {}}',
+        ),
+        (
+            "Holder",
+            '{"required_plain": "a", "required_nullable": null, "nullable_ref": null, "text_default": 1}',
+        ),
+        (
+            "Holder",
+            '{"required_plain": "a", "required_nullable": null, "nullable_ref": null, "with_default": 4294967296}',
+        ),
+        (
+            "Holder",
+            '{"required_plain": "a", "required_nullable": null, "nullable_ref": null, "optional_nullable": 9223372036854775808}',
+        ),
     ],
     "nested_collections": [
         ("Grid", '{"matrix": [], "paths": {}}'),
@@ -187,6 +209,24 @@ TEXTS: dict[str, list[tuple[str, str]]] = {
         ("Profile", '{"tag": "small"}'),
         ("Machine", '{"profile": {"tag": "small", "val": {"bytes": 1}}, "named": {"a": 1}}'),
         ("Machine", '{"profile": {"tag": "small", "val": {"bytes": 18446744073709551616}}}'),
+        ("Profile", '{"tag": 1, "val": {"bytes": 3}}'),
+        ("Profile", '{"tag": null, "val": {"bytes": 3}}'),
+        ("Profile", '{"tag": "SMALL", "val": {"bytes": 3}}'),
+        ("Profile", '{"tag": "large", "tag": "small", "val": {"bytes": 3}}'),
+        ("Profile", '{"tag": "small", "val": {"bytes": 3}, "note": "not in small"}'),
+        ("Profile", '{"tag": "custom", "val": {"bytes": 3}, "note": null}'),
+        ("Profile", '{"tag": "custom", "val": {"bytes": 3}, "note": 5}'),
+        ("Profile", '[{"tag": "small", "val": {"bytes": 3}}]'),
+        ("Profile", '"small"'),
+        ("ProfileSmall", '{"tag": "small", "val": {"bytes": 3}}'),
+        ("ProfileSmall", '{"tag": "large", "val": {"bytes": 3}}'),
+        ("ProfileSmall", '{"val": {"bytes": 3}}'),
+        (
+            "Machine",
+            '{"profile": {"tag": "small", "val": {"bytes": 1}}, "history": null, "named": null}',
+        ),
+        ("Machine", '{"profile": {"tag": "small", "val": {"bytes": 1}}, "history": [null]}'),
+        ("Machine", '{"profile": null}'),
     ],
     "enums": [
         ("Screen", '{"resolution": "1080p", "supported": []}'),
