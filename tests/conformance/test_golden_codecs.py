@@ -173,7 +173,8 @@ TEXTS: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "Holder",
-            '{"required_plain": "a", "required_nullable": null, "nullable_ref": null, "optional_nullable": 9223372036854775808}',
+            '{"required_plain": "a", "required_nullable": null, "nullable_ref": null,'
+            ' "optional_nullable": 9223372036854775808}',
         ),
     ],
     "nested_collections": [
