@@ -26,7 +26,7 @@ from generator.ir.model import Alias, Enum_, Record
 from generator.targets import go
 from generator.targets.python import names
 from tests.go.test_go_target import GO, _write_go
-from tests.typescript.test_typescript_target import BIN, GOLDEN, write_case
+from tests.typescript.test_typescript_target import GOLDEN, run_ts, write_case
 
 U64 = 2**64 - 1
 I64 = 2**63
@@ -353,27 +353,16 @@ def _python(case: str, type_name: str, text: str) -> str | None:
 def _typescript(case: str, texts: list[tuple[str, str]], tmp_path: Path) -> list[dict[str, Any]]:
     """Each text decoded and, when accepted, encoded again by the case's generated TypeScript package."""
     package = write_case(GOLDEN / case / "schema.yaml", tmp_path)
-    script = tmp_path / "roundtrip.ts"
-    script.write_text(
+    source = (
         f'import {{ decode, encode }} from "{(package / "src/index.ts").as_posix()}";\n'
         'import { readFileSync } from "node:fs";\n'
         "const texts: [string, string][] = JSON.parse(readFileSync(0, 'utf8'));\n"
         "console.log(JSON.stringify(texts.map(([type, text]) => {\n"
         "  const r = decode(type as never, text);\n"
         "  return r.tag === 'ok' ? { ok: encode(type as never, r.val as never) } : { err: r.val.message };\n"
-        "})));\n",
-        encoding="utf-8",
+        "})));\n"
     )
-    bundle = tmp_path / "roundtrip.mjs"
-    subprocess.run(
-        [str(BIN / "esbuild"), str(script), "--bundle", "--platform=node", "--format=esm",
-         f"--outfile={bundle}", "--log-level=warning"],
-        check=True,
-    )  # fmt: skip
-    run = subprocess.run(
-        ["node", str(bundle)], input=json.dumps(texts), capture_output=True, text=True, check=True
-    )
-    results: list[dict[str, Any]] = json.loads(run.stdout)
+    results: list[dict[str, Any]] = json.loads(run_ts(source, tmp_path, json.dumps(texts)))
     return results
 
 

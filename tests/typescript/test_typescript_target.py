@@ -37,6 +37,22 @@ def write_case(schema_file: Path, out: Path) -> Path:
     return out / typescript.ROOT
 
 
+def run_ts(source: str, folder: Path, stdin: str | None = None) -> str:
+    """Bundle a TypeScript program (esbuild, for node) in `folder`, run it, and return what it printed."""
+    script = folder / "program.ts"
+    script.write_text(source, encoding="utf-8")
+    bundle = folder / "program.mjs"
+    subprocess.run(
+        [str(BIN / "esbuild"), str(script), "--bundle", "--platform=node", "--format=esm",
+         f"--outfile={bundle}", "--log-level=warning"],
+        check=True,
+    )  # fmt: skip
+    run = subprocess.run(
+        ["node", str(bundle)], input=stdin, capture_output=True, text=True, check=True
+    )
+    return run.stdout
+
+
 def type_check(package: Path, node_modules: Path) -> None:
     """tsc --strict (the package's own tsconfig) on a generated package."""
     result = subprocess.run(
@@ -65,8 +81,7 @@ def test_hostile_strings_read_back_exactly(tmp_path: Path, node_modules: Path) -
     case = GOLDEN / "hostile_strings"
     expected = yaml.safe_load((case / "schema.yaml").read_text(encoding="utf-8"))
     package = write_case(case / "schema.yaml", tmp_path)
-    script = tmp_path / "print.ts"
-    script.write_text(
+    source = (
         'import { hostileValues, HOSTILE_TEXT, HOSTILE_LIST } from "'
         + (package / "src/constants.ts").as_posix()
         + '";\n'
@@ -74,18 +89,9 @@ def test_hostile_strings_read_back_exactly(tmp_path: Path, node_modules: Path) -
         "const holder = decode('Holder', encode('Holder', { choice: hostileValues[1]! }));\n"
         "console.log(JSON.stringify({ values: hostileValues, text: HOSTILE_TEXT, list: HOSTILE_LIST,"
         " roundTrip: holder.tag === 'ok' ? holder.val.choice : null,"
-        " defaulted: holder.tag === 'ok' ? holder.val.text : null }));\n",
-        encoding="utf-8",
+        " defaulted: holder.tag === 'ok' ? holder.val.text : null }));\n"
     )
-    bundle = tmp_path / "print.mjs"
-    subprocess.run(
-        [str(BIN / "esbuild"), str(script), "--bundle", "--platform=node", "--format=esm",
-         f"--outfile={bundle}", "--log-level=warning"],
-        check=True,
-    )  # fmt: skip
-    out = json.loads(
-        subprocess.run(["node", str(bundle)], capture_output=True, text=True, check=True).stdout
-    )
+    out = json.loads(run_ts(source, tmp_path))
     assert out["values"] == expected["types"]["Hostile"]["enum"]
     assert out["text"] == expected["constants"]["hostile_text"]["value"]
     assert out["list"] == expected["constants"]["hostile_list"]["value"]

@@ -122,14 +122,17 @@ class WireModel(BaseModel):
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        """Leave out an optional field whose value is None when encoding (a required one that may be
-        null is kept). Set per field before the first build (defer_build): only optional fields pay a
-        check, where a model serializer would run Python for every instance of every model."""
+        """The wire rules that are per field: an optional field whose value is None is left out when
+        encoding (a required one that may be null is kept), null on an optional field with a default
+        reads as that default, float32 fields round, and maps are written with sorted keys. Set per
+        field before the first build (defer_build): only the fields concerned pay, where a model
+        serializer would run Python for every instance of every model."""
         super().__pydantic_init_subclass__(**kwargs)
+        tags = _tag_names(cls)
         for name, field in cls.model_fields.items():
             if not field.is_required():
                 field.exclude_if = _unset
-                if field.default is not None and name not in _tag_names(cls):
+                if field.default is not None and name not in tags:
                     # On an optional field null means absent, so a field with a default takes it (as
                     # the Go and TypeScript readers do), nullable or not.
                     field.metadata.insert(0, BeforeValidator(_null_is(field.default)))
@@ -138,7 +141,7 @@ class WireModel(BaseModel):
                 field.metadata.append(AfterValidator(_as_float32))
             if _holds_map(field.annotation):
                 field.metadata.append(WrapSerializer(_keys_sorted))
-        _TAGS[cls] = tuple(cls.model_fields[name].alias or name for name in _tag_names(cls))
+        _TAGS[cls] = tuple(cls.model_fields[name].alias or name for name in tags)
 
     @model_validator(mode="before")
     @classmethod
