@@ -8,6 +8,7 @@ Needs the npm packages of tests/typescript (installed here from the committed lo
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -139,3 +140,59 @@ def test_core_and_react_entries_do_not_load_the_constants_module(
         assert "constants.ts" not in inputs, (entry, inputs)
     exports = json.loads((package / "package.json").read_text(encoding="utf-8"))["exports"]
     assert exports["./constants"]["default"] == "./dist/constants.js"
+
+
+def test_the_package_builds_and_its_three_entries_resolve_by_name(
+    tmp_path: Path, node_modules: Path
+) -> None:
+    """What a team gets from `npm run build` and a publish: tsc emits dist/, and Node and TypeScript (NodeNext)
+    reach `.`, `./constants` and `./react` by the package's own name through its `exports`."""
+    from generator import resources
+
+    package = write_case(resources.default_schema(), tmp_path / "gen")
+    build = subprocess.run(
+        [str(BIN / "tsc"), "-p", str(package / "tsconfig.json"), "--typeRoots", str(node_modules / "@types")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stdout + build.stderr
+    app = tmp_path / "app"
+    scope = app / "node_modules" / "@flight"
+    scope.mkdir(parents=True)
+    name = json.loads((package / "package.json").read_text(encoding="utf-8"))["name"]
+    # a copy, as npm installs it: Node resolves `react` from where the package really is
+    shutil.copytree(package, scope / name.split("/")[1])
+    for dependency in ("react", "@types"):
+        (app / "node_modules" / dependency).symlink_to(node_modules / dependency)
+    (app / "package.json").write_text('{"type": "module"}', encoding="utf-8")
+    program = (
+        f'import * as core from "{name}";\n'
+        f'import * as constants from "{name}/constants";\n'
+        f'import {{ useMemoryMonitor }} from "{name}/react";\n'
+        'const decoded = core.decode(\'MemorySize\', \'{"bytes": 18446744073709551615, "human_readable": "x"}\');\n'
+        "if (decoded.tag !== 'ok') throw new Error(decoded.val.message);\n"
+        "console.log(JSON.stringify({ bytes: String(decoded.val.bytes), units: constants.SIZE_UNITS,\n"
+        "  sameUnits: constants.SIZE_UNITS === core.SIZE_UNITS, profiles: constants.PLATFORM_PROFILES.length,\n"
+        "  coreHasProfiles: 'PLATFORM_PROFILES' in core, hook: typeof useMemoryMonitor }));\n"
+    )
+    (app / "main.ts").write_text(program, encoding="utf-8")
+    tsconfig = {
+        "compilerOptions": {
+            "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2020", "strict": True,
+            "lib": ["ES2020", "DOM"], "types": ["node"], "noEmit": True, "skipLibCheck": False,
+        },
+        "files": ["main.ts"],
+    }  # fmt: skip
+    (app / "tsconfig.json").write_text(json.dumps(tsconfig), encoding="utf-8")
+    check = subprocess.run([str(BIN / "tsc"), "-p", str(app)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    (app / "main.mjs").write_text(program, encoding="utf-8")  # the program is plain JavaScript too
+    run = subprocess.run(["node", "main.mjs"], cwd=app, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {
+        "bytes": "18446744073709551615",
+        "units": ["B", "KB", "MB", "GB", "TB"],
+        "sameUnits": True,
+        "profiles": 6,
+        "coreHasProfiles": False,
+        "hook": "function",
+    }
