@@ -334,20 +334,31 @@ def _python_classes(case: str) -> dict[str, str]:
 
 def _python(case: str, type_name: str, text: str) -> str | None:
     """What the case's generated Python package writes back, or None when it refuses the text."""
+    outcome = _python_outcome(case, type_name, text)
+    return outcome.get("ok")
+
+
+def _python_outcome(case: str, type_name: str, text: str) -> dict[str, Any]:
+    """{"ok": text written back} or {"err": message, "path": where, as the package's wire_path names it}."""
     folder = GOLDEN / case / "expected" / "python"
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
     package = next(p.name for p in folder.iterdir() if (p / "__init__.py").exists())
     models = importlib.import_module(f"{package}.models")
+    paths = importlib.import_module(f"{package}._paths")
     target = getattr(models, _python_classes(case)[type_name])
     try:
         if hasattr(target, "from_wire"):
-            return str(target.from_wire(text).to_wire())
+            return {"ok": str(target.from_wire(text).to_wire())}
         # an alias or enum has no from_wire; strict as inside a model (no "80" for 80)
         adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(target)
-        return adapter.dump_json(adapter.validate_json(text, strict=True), by_alias=True).decode()
-    except (ValueError, pydantic.ValidationError):
-        return None
+        value = adapter.validate_json(text, strict=True)
+        return {"ok": adapter.dump_json(value, by_alias=True).decode()}
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":  # the text is not JSON: no place in a value to name
+            return {"err": first["msg"], "path": None}
+        return {"err": first["msg"], "path": paths.wire_path(target, first)}
 
 
 def _typescript(case: str, texts: list[tuple[str, str]], tmp_path: Path) -> list[dict[str, Any]]:
@@ -359,7 +370,9 @@ def _typescript(case: str, texts: list[tuple[str, str]], tmp_path: Path) -> list
         "const texts: [string, string][] = JSON.parse(readFileSync(0, 'utf8'));\n"
         "console.log(JSON.stringify(texts.map(([type, text]) => {\n"
         "  const r = decode(type as never, text);\n"
-        "  return r.tag === 'ok' ? { ok: encode(type as never, r.val as never) } : { err: r.val.message };\n"
+        "  if (r.tag === 'ok') return { ok: encode(type as never, r.val as never) };\n"
+        "  const located = 'path' in r.val && !r.val.message.startsWith('$: invalid JSON');\n"
+        "  return { err: r.val.message, path: located ? r.val.path : null };\n"
         "})));\n"
     )
     results: list[dict[str, Any]] = json.loads(run_ts(source, tmp_path, json.dumps(texts)))
@@ -373,7 +386,9 @@ GO_RUNNER = """package {package}
 
 import (
 \t"encoding/json"
+\t"errors"
 \t"os"
+\t"strings"
 \t"testing"
 )
 
@@ -393,12 +408,17 @@ func TestRoundtrip(t *testing.T) {{
 \tif err := json.Unmarshal(input, &texts); err != nil {{
 \t\tt.Fatal(err)
 \t}}
-\tout := make([]map[string]string, len(texts))
+\tout := make([]map[string]any, len(texts))
 \tfor i, text := range texts {{
-\t\tif b, err := roundtrip(text[0], []byte(text[1])); err != nil {{
-\t\t\tout[i] = map[string]string{{"err": err.Error()}}
-\t\t}} else {{
-\t\t\tout[i] = map[string]string{{"ok": string(b)}}
+\t\tb, err := roundtrip(text[0], []byte(text[1]))
+\t\tvar decodeError *DecodeError
+\t\tswitch {{
+\t\tcase errors.As(err, &decodeError) && !strings.HasPrefix(decodeError.Message, "invalid JSON"):
+\t\t\tout[i] = map[string]any{{"err": err.Error(), "path": decodeError.Path}}
+\t\tcase err != nil: // encoding/json refused the text before the package saw it
+\t\t\tout[i] = map[string]any{{"err": err.Error(), "path": nil}}
+\t\tdefault:
+\t\t\tout[i] = map[string]any{{"ok": string(b)}}
 \t\t}}
 \t}}
 \tresult, _ := json.Marshal(out)
@@ -459,13 +479,22 @@ def test_bindings_agree_on_golden_texts(case: str, tmp_path: Path, node_modules:
     }
     disagreements = []
     for index, (type_name, text) in enumerate(texts):
-        expected = _python(case, type_name, text)
+        python = _python_outcome(case, type_name, text)
         for language, outcomes in results.items():
-            actual = outcomes[index].get("ok")
-            if actual != expected:
+            theirs = outcomes[index]
+            if theirs.get("ok") != python.get("ok"):
                 disagreements.append(
-                    f"{language}: {type_name} {text}\n  python: {expected}\n"
-                    f"  {language}: {actual or outcomes[index]['err']}"
+                    f"{language}: {type_name} {text}\n  python: {python.get('ok')}\n"
+                    f"  {language}: {theirs.get('ok') or theirs['err']}"
+                )
+            elif (
+                None not in (python.get("path"), theirs.get("path"))
+                and theirs["path"] != python["path"]
+            ):
+                # both refuse a JSON value: they must name the same place in it
+                disagreements.append(
+                    f"{language}: {type_name} {text}\n  python path: {python['path']!r} ({python['err']})\n"
+                    f"  {language} path: {theirs['path']!r} ({theirs['err']})"
                 )
     assert not disagreements, "\n".join(disagreements)
 

@@ -29,6 +29,7 @@ import aiohttp
 import pydantic
 import yarl
 
+from ._paths import wire_path
 from .models import (
     AllocateRequest,
     MemoryAllocation,
@@ -117,7 +118,7 @@ def _decode(
         result = result_type.model_validate_json(body)
     except pydantic.ValidationError as exc:
         problem = exc.errors(include_url=False, include_input=False)[0]
-        location = ".".join(str(part) for part in problem["loc"])
+        location = wire_path(result_type, problem)
         why = f"{location}: {problem['msg']}" if location else str(problem["msg"])
         return _not_an_envelope(result_type, response, body, why)
     if result.is_ok and response.status != status:

@@ -83,6 +83,7 @@ from .models import (
     SizeRequest,
     VmSize,
 )
+from ._paths import wire_path
 from .pool import MemoryPool, PoolSettings
 from .result import MemoryResult
 from .sizes import pressure_level, usage_percentage
@@ -180,13 +181,14 @@ def _error(code: MemoryErrorCode, details: str | None = None) -> MemoryError:
     return MemoryError(code=code, message=ERROR_MESSAGES[code], details=details, timestamp=now_ms())
 
 
-def _first_problem(exc: pydantic.ValidationError, prefix: str = "") -> str:
-    """`size.bytes: Input should be ...`: the wire path of the first problem and what is wrong there."""
+def _first_problem(exc: pydantic.ValidationError, root: Any, prefix: str = "") -> str:
+    """`size.bytes: Input should be ...`: the wire path of the first problem in validating `root` (as the
+    Go and TypeScript decoders write it) and what is wrong there."""
     problems = exc.errors(include_url=False, include_input=False)
     if not problems:
         return prefix or str(exc)
     first = problems[0]
-    path = ".".join(str(part) for part in (prefix, *first["loc"]) if part != "")
+    path = wire_path(root, first, prefix)
     return f"{path}: {first['msg']}" if path else first["msg"]
 
 
@@ -220,7 +222,7 @@ def _param(
     try:
         return adapter.validate_python(request.match_info[name])
     except pydantic.ValidationError as exc:
-        return _error(MemoryErrorCode.INVALID_REQUEST, _first_problem(exc, name))
+        return _error(MemoryErrorCode.INVALID_REQUEST, _first_problem(exc, Any, name))
 
 
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -232,7 +234,7 @@ async def _body(request: web.Request, model: type[M]) -> M | MemoryError:
     try:
         return model.model_validate_json(raw)
     except pydantic.ValidationError as exc:
-        return _error(MemoryErrorCode.INVALID_REQUEST, _first_problem(exc))
+        return _error(MemoryErrorCode.INVALID_REQUEST, _first_problem(exc, model))
 
 
 async def create_allocation(request: web.Request) -> web.Response:
@@ -617,7 +619,7 @@ class Hub:
         try:
             data = _ANY_JSON.validate_json(text)
         except pydantic.ValidationError as exc:
-            self.reject(connection, f"the message is not JSON: {_first_problem(exc)}")
+            self.reject(connection, f"the message is not JSON: {_first_problem(exc, Any)}")
             return
         tag = data.get(_DISCRIMINATOR) if isinstance(data, dict) else None
         if not isinstance(tag, str):
@@ -631,7 +633,7 @@ class Hub:
         try:
             message = model.model_validate_json(text)
         except pydantic.ValidationError as exc:
-            self.reject(connection, _first_problem(exc))
+            self.reject(connection, _first_problem(exc, model))
             return
         if isinstance(message, MemorySubscribe):
             error = self.subscribe(connection, message.session_id)

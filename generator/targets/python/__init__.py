@@ -47,6 +47,7 @@ RUNTIME_CONSTANTS = (
 BLACK_STABLE_TEMPLATES = frozenset(
     {
         "_wire.py.j2",
+        "_paths.py.j2",
         "result.py.j2",
         "pool.py.j2",
         "server.py.j2",
@@ -336,6 +337,7 @@ def render(schema: Schema, ctx: RenderContext) -> dict[PurePosixPath, str]:
         ROOT / "README.md": jinja.render(env, "README.md.j2", v=view),
         package / "__init__.py": python("__init__.py.j2"),
         package / "_wire.py": python("_wire.py.j2"),
+        package / "_paths.py": python("_paths.py.j2"),
         package / "models.py": python("models.py.j2", body=models),
         package / "constants.py": python("constants.py.j2"),
         package / "py.typed": "",

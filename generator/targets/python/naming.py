@@ -19,10 +19,11 @@ from generator.targets import scope
 GENERATED_MODULE_NAMES = frozenset(
     {
         "AfterValidator", "Annotated", "Any", "Arena", "AsyncGenerator", "Awaitable", "BaseModel",
-        "Callable", "ConfigDict", "Connection", "Enum", "Field", "Final", "Fraction", "Generic",
+        "Callable", "ConfigDict", "Connection", "Enum", "ErrorDetails", "Field", "Final", "Fraction", "Generic",
         "Handler", "Hub", "Iterator", "Literal", "Mapping", "MappingProxyType", "Protocol", "RootModel",
-        "Self", "Sequence", "SerializationInfo", "SerializerFunctionWrapHandler", "Session", "StrEnum",
-        "TracebackType", "TypeAliasType", "TypeVar", "ValidationInfo", "WSCloseCode", "WSMsgType",
+        "PydanticCustomError", "Self", "Sequence", "SerializationInfo", "SerializerFunctionWrapHandler",
+        "Session", "StrEnum", "TracebackType", "TypeAliasType", "TypeVar", "Union", "ValidationInfo",
+        "WSCloseCode", "WSMsgType",
         "WireModel", "annotations", "constants", "model_serializer", "models", "sizes",
     }
 )  # fmt: skip

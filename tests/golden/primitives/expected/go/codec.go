@@ -300,8 +300,9 @@ func mapDecoder[T any](value decoder[T]) decoder[map[string]T] {
 			return nil, err
 		}
 		out := make(map[string]T, len(m))
-		for k, valueRaw := range m {
-			v, err := value(valueRaw, join(path, k))
+		for _, k := range keysInOrder(raw) {
+			// a key as JSON in brackets, as the Python and TypeScript decoders write it: paths["a.b"][0]
+			v, err := value(m[k], path+"["+string(appendString(nil, k))+"]")
 			if err != nil {
 				return nil, err
 			}
@@ -309,6 +310,30 @@ func mapDecoder[T any](value decoder[T]) decoder[map[string]T] {
 		}
 		return out, nil
 	}
+}
+
+// keysInOrder lists an object's keys in document order, a repeated key at its first place (as the Python
+// and TypeScript decoders keep them), so that of several bad values in a map, all three name the same one.
+func keysInOrder(raw json.RawMessage) []string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	seen := map[string]bool{}
+	var keys []string
+	if _, err := dec.Token(); err != nil { // the '{'
+		return nil
+	}
+	for dec.More() {
+		token, err := dec.Token()
+		key, ok := token.(string)
+		var value json.RawMessage
+		if err != nil || !ok || dec.Decode(&value) != nil {
+			break
+		}
+		if !seen[key] {
+			seen[key] = true
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }
 
 // nullableDecoder reads null as a nil pointer.

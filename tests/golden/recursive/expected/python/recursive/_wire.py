@@ -23,6 +23,7 @@ from pydantic import (
     WrapSerializer,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
 FLOAT32_MAX = 3.4028234663852886e38
@@ -151,7 +152,10 @@ class WireModel(BaseModel):
         if info.context == WIRE and isinstance(data, dict):
             missing = [tag for tag in _TAGS.get(cls, ()) if tag not in data]
             if missing:
-                raise ValueError(f"missing required field {missing[0]!r}")
+                # the field in the context: _paths.wire_path names the tag as the place of the problem
+                raise PydanticCustomError(
+                    "missing", "missing required field '{field}'", {"field": missing[0]}
+                )
         return data
 
     @classmethod
