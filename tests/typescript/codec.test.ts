@@ -143,6 +143,18 @@ test("the JSON parser keeps number text and refuses what JSON.parse refuses", ()
   }
 });
 
+test("no value may be inside more than 200 arrays and objects, and the parser is usable after refusing one", () => {
+  const nest = (n: number, inner: string): string => "[".repeat(n) + inner + "]".repeat(n);
+  assert.ok(Array.isArray(parseJson(nest(201, "")))); // the innermost [] is inside 200
+  assert.ok(Array.isArray(parseJson(nest(200, "1"))));
+  for (const text of [nest(201, "1"), nest(202, ""), nest(201, '"x"'), nest(100_000, "")]) {
+    assert.throws(() => parseJson(text), /nested more than 200 deep/);
+  }
+  assert.ok(Array.isArray(parseJson(nest(200, "1")))); // the depth count is back at 0 after a refusal
+  const deep = `{"bytes": 1, "human_readable": "x", "deep": ${"{\"a\":".repeat(200)}1${"}".repeat(200)}}`;
+  assert.equal(err(decode("MemorySize", deep)), "$: invalid JSON: nested more than 200 deep");
+});
+
 test("the JSON parser keeps keys in document order and numbers as their own text", () => {
   const parsed = parseJson(`{"b": 1, "2": 18446744073709551615, "a": [1e400, -0, 0.1], "b": "last"}`) as Map<string, unknown>;
   assert.deepEqual([...parsed.keys()], ["b", "2", "a"]); // JSON.parse would put "2" first
