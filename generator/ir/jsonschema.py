@@ -36,6 +36,10 @@ def _same(text: str) -> str:
     return text
 
 
+# The largest float32 plus half its last step: the least magnitude that rounds to infinity as a float32.
+FLOAT32_ROUNDS_TO_INF = 3.4028234663852886e38 + 2.0**103
+
+
 class Exporter:
     def __init__(
         self,
@@ -45,6 +49,7 @@ class Exporter:
         optional_accepts_null: bool = True,
         ref_base: str = "#/$defs/",
         discriminator_object: bool = True,
+        float32_range: bool = True,
     ):
         self.schema = schema
         self.rename = rename
@@ -56,6 +61,9 @@ class Exporter:
         # Readers accept an absent optional field as null; say so in the document, unless the consumer
         # (datamodel-codegen) already makes every optional field nullable and would only invent names.
         self.optional_accepts_null = optional_accepts_null
+        # A float32 field takes what does not round to infinity as a float32: say so as exclusive bounds,
+        # unless the consumer (datamodel-codegen) gets the rule from the models' own float32 check.
+        self.float32_range = float32_range
 
     def ref(self, name: str) -> dict[str, Any]:
         return {"$ref": f"{self.ref_base}{self.rename(name)}"}
@@ -73,7 +81,12 @@ class Exporter:
             }
         if isinstance(node, MapOf):
             return {"type": "object", "additionalProperties": self.node(node.value)}
-        return _primitive(node)
+        out = _primitive(node)
+        if self.float32_range and node.kind is PrimitiveKind.FLOAT32:
+            out.update(
+                exclusiveMinimum=-FLOAT32_ROUNDS_TO_INF, exclusiveMaximum=FLOAT32_ROUNDS_TO_INF
+            )
+        return out
 
     def field(self, f: Field) -> dict[str, Any]:
         if f.const is not None:

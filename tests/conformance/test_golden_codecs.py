@@ -12,12 +12,14 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pydantic
 import pytest
 
@@ -505,3 +507,73 @@ def test_every_case_has_accepted_and_refused_texts() -> None:
     for case, texts in TEXTS.items():
         outcomes = {_python(case, t, text) is None for t, text in texts}
         assert outcomes == {True, False}, case
+
+
+# JSON Schema's "integer" is any number with a zero fraction, 1.0 and 1e0 included; the bindings read only
+# the integer spelling. json.loads gives a float for those, so an integer must be an int here.
+StrictIntegers = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
+def _beyond_json_schema(text: str) -> str | None:
+    """Why a JSON Schema validator cannot decide `text` as the bindings do, judged from the text alone
+    (so it cannot excuse a document that lacks a constraint), or None."""
+    numbers: list[str] = []
+
+    def number(token: str) -> float:
+        numbers.append(token)
+        return float(token)
+
+    try:
+        value = json.loads(text, parse_float=number, parse_int=number, parse_constant=number)
+    except ValueError:
+        return "not JSON"
+    except RecursionError:
+        return "nesting past the 200 levels the bindings read"
+    if any(t in ("NaN", "Infinity", "-Infinity") or abs(float(t)) == float("inf") for t in numbers):
+        return "a number no double holds"
+    if re.search(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])", text):
+        return "a lone surrogate"
+    if '\\n"' in text:
+        return "a string ending in a newline (jsonschema's pattern is Python's re.search, where $ matches before it)"
+    depth, deepest = 0, 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(token, 0)
+        deepest = max(deepest, depth)
+    if deepest > 200:
+        return "nesting past the 200 levels the bindings read"
+    del value
+    return None
+
+
+@pytest.mark.parametrize("case", sorted(TEXTS))
+def test_the_json_schema_document_agrees_with_the_bindings(case: str) -> None:
+    """The published JSON Schema (tests/golden/<case>/expected/jsonschema) accepts exactly what the bindings
+    accept, where JSON Schema can say it at all: a document that lost a constraint fails here."""
+    [document_file] = (GOLDEN / case / "expected" / "jsonschema").glob("*.schema.json")
+    document = json.loads(document_file.read_text(encoding="utf-8"))
+    disagreements = []
+    for type_name, text in TEXTS[case]:
+        beyond = _beyond_json_schema(text)
+        if beyond in ("not JSON", "nesting past the 200 levels the bindings read"):
+            continue  # nothing to validate, or nothing Python's json module reads
+        schema = {"$ref": f"#/$defs/{type_name}", "$defs": document["$defs"]}
+        validator = StrictIntegers(schema)
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(
+            20_000
+        )  # the validator recurses some frames a level; trees go 200 deep
+        try:
+            valid = not list(validator.iter_errors(json.loads(text)))
+        finally:
+            sys.setrecursionlimit(limit)
+        accepted = _python(case, type_name, text) is not None
+        # what JSON Schema cannot say only ever makes the document the more lenient one
+        if valid != accepted and not (valid and beyond is not None):
+            disagreements.append(f"{type_name} {text[:200]}: bindings {accepted}, document {valid}")
+    assert not disagreements, "\n".join(disagreements)

@@ -71,7 +71,11 @@ def json_schema_for_models(
     its place (`GridPathsValue`). Both are claimed in the module scope, so they collide loudly.
     """
     exporter = Exporter(
-        schema, rename=names.__getitem__, describe=naming.doc_text, optional_accepts_null=False
+        schema,
+        rename=names.__getitem__,
+        describe=naming.doc_text,
+        optional_accepts_null=False,
+        float32_range=False,
     )
     doc = exporter.document()
     doc["title"] = "Models"
