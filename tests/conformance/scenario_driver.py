@@ -10,6 +10,7 @@ A scenario file is {"name", "steps": [...]}. A step is one of
 Matching: `body` and `ws_expect` are subsets (every expected key must be present and match; lists must
 match element by element and have the same length); `json` is exact. In expected values:
   "<any-int>", "<any-number>", "<any-string>", "<any>" match any value of that kind (present);
+  "<at:size.bytes>" matches a text that starts "size.bytes: " (a problem named by its place);
   "$name" captures the value the first time and must equal it afterwards.
 "$name" inside a path, body or ws_send is replaced by the captured value.
 While waiting for `ws_expect`, memory_update messages that do not match it are skipped (the periodic timer
@@ -81,6 +82,14 @@ class Context:
                 raise ValueError(f"unknown placeholder {expected}")
             if not ok:
                 raise Mismatch(f"{where}: expected {expected}, got {actual!r}")
+            return
+        if isinstance(expected, str) and expected.startswith("<at:") and expected.endswith(">"):
+            # a problem's text that names its place first, as every server and binding writes it
+            place = expected[4:-1]
+            if not (isinstance(actual, str) and actual.startswith(f"{place}: ")):
+                raise Mismatch(
+                    f"{where}: expected a text starting {place + ': '!r}, got {actual!r}"
+                )
             return
         if isinstance(expected, str) and expected.startswith("$") and len(expected) > 1:
             name = expected[1:]
