@@ -35,7 +35,8 @@ const { renderHook, waitFor, act } = await import("@testing-library/react");
 // Updates arrive from a real server and socket, not from events a test fires inside act().
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
 const { MemoryClient } = await import("@flight/v6r-memory-types");
-const { useMemoryMonitor, useMemoryStats, useMemoryAllocations, useSessionConfig, openMemorySockets } = await import("@flight/v6r-memory-types/react");
+const { useMemoryMonitor, useMemoryWebSocket, useMemoryStats, useMemoryAllocations, useSessionConfig, openMemorySockets } =
+  await import("@flight/v6r-memory-types/react");
 
 const warnings: string[] = [];
 const consoleError = console.error;
@@ -85,6 +86,31 @@ test("useMemoryMonitor: loading, snapshot over REST, live update over the socket
   assert.ok(result.current.usagePercentage > 85);
   second.unmount();
   assert.equal(openMemorySockets(), 1);
+  unmount();
+  assert.equal(openMemorySockets(), 0);
+  await new Promise((r) => setTimeout(r, 150));
+});
+
+test("useMemoryWebSocket: connects, gets its session's updates only, a server error, and lets go on unmount", async () => {
+  await new MemoryClient(url).configureSession("hook-ws", { userId: "u", vmSize: "small" });
+  const options = { baseUrl: url, WebSocket: WsWebSocket as never };
+  const { result, rerender, unmount } = renderHook(({ id }) => useMemoryWebSocket(id, options), {
+    initialProps: { id: "hook-ws" as string | null },
+  });
+  assert.deepEqual(result.current, { update: null, connected: false, error: null });
+  await waitFor(() => assert.equal(result.current.connected, true), { timeout: 5000 });
+  assert.equal(openMemorySockets(), 1);
+  await new MemoryClient(url).createAllocation({ sessionId: "hook-ws", size: { bytes: 4096n }, purpose: "temporary" });
+  await waitFor(() => assert.equal(result.current.update?.snapshot.used.bytes, 4096n), { timeout: 5000 });
+  assert.equal(result.current.update?.sessionId, "hook-ws");
+  // another session: nothing of hook-ws is shown, and the unknown session is the server's error
+  rerender({ id: "nobody-ws" });
+  assert.equal(result.current.update, null);
+  await waitFor(() => assert.equal(result.current.error?.code, "session-not-found"), { timeout: 5000 });
+  assert.equal(result.current.update, null);
+  // null subscribes to nothing and holds no socket
+  rerender({ id: null });
+  await waitFor(() => assert.equal(openMemorySockets(), 0), { timeout: 5000 });
   unmount();
   assert.equal(openMemorySockets(), 0);
   await new Promise((r) => setTimeout(r, 150));
