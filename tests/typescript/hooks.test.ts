@@ -97,17 +97,18 @@ test("useMemoryWebSocket: connects, gets its session's updates only, a server er
   const { result, rerender, unmount } = renderHook(({ id }) => useMemoryWebSocket(id, options), {
     initialProps: { id: "hook-ws" as string | null },
   });
-  assert.deepEqual(result.current, { update: null, connected: false, error: null });
-  await waitFor(() => assert.equal(result.current.connected, true), { timeout: 5000 });
+  const current = () => result.current; // read anew each time: an assertion must not narrow what comes next
+  assert.deepEqual(current(), { update: null, connected: false, error: null });
+  await waitFor(() => assert.equal(current().connected, true), { timeout: 5000 });
   assert.equal(openMemorySockets(), 1);
   await new MemoryClient(url).createAllocation({ sessionId: "hook-ws", size: { bytes: 4096n }, purpose: "temporary" });
-  await waitFor(() => assert.equal(result.current.update?.snapshot.used.bytes, 4096n), { timeout: 5000 });
-  assert.equal(result.current.update?.sessionId, "hook-ws");
+  await waitFor(() => assert.equal(current().update?.snapshot.used.bytes, 4096n), { timeout: 5000 });
+  assert.equal(current().update?.sessionId, "hook-ws");
   // another session: nothing of hook-ws is shown, and the unknown session is the server's error
   rerender({ id: "nobody-ws" });
-  assert.equal(result.current.update, null);
-  await waitFor(() => assert.equal(result.current.error?.code, "session-not-found"), { timeout: 5000 });
-  assert.equal(result.current.update, null);
+  assert.equal(current().update, null);
+  await waitFor(() => assert.equal(current().error?.code, "session-not-found"), { timeout: 5000 });
+  assert.equal(current().update, null);
   // null subscribes to nothing and holds no socket
   rerender({ id: null });
   await waitFor(() => assert.equal(openMemorySockets(), 0), { timeout: 5000 });
