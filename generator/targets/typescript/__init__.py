@@ -119,12 +119,13 @@ class TypeScriptView:
     package_name: (
         str  # the bare name, for the README's heading (the meta-schema allows no markup in it)
     )
-    package_import: str  # TypeScript string literals of the two entries, for the README's examples
+    package_import: (
+        str  # TypeScript string literals of the three entries, for the README's examples
+    )
     react_import: str
     constants_import: str
-    constant_example: (
-        str  # up to two names the ./constants entry exports, for the README (may be empty)
-    )
+    # up to two names the ./constants entry exports, for the README (may be empty)
+    constant_example: str
     version: str
     description: str
     title: str
@@ -134,15 +135,12 @@ class TypeScriptView:
         str  # the type the README's codec example decodes: the first record, else the first type
     )
     specs: tuple[tuple[str, str], ...]  # (type name literal, spec)
-    codec: frozenset[
-        str
-    ]  # the spec kinds and options the table uses: the runtime handles only these
-    constants: tuple[
-        TsConstant, ...
-    ]  # the ./constants entry's own (every constant the core does not apply)
-    rules: tuple[
-        TsConstant, ...
-    ]  # rules.ts: the constants the utilities apply (a service schema only)
+    # the spec kinds and options the table uses: the runtime handles only these
+    codec: frozenset[str]
+    # the ./constants entry's own: every constant the core does not apply
+    constants: tuple[TsConstant, ...]
+    # rules.ts: the constants the utilities apply (a service schema only)
+    rules: tuple[TsConstant, ...]
     rule_imports: tuple[str, ...]
     constant_imports: tuple[str, ...]
     result_type: str  # what decoders return: MemoryResult or DecodeResult

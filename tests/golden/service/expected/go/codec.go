@@ -300,7 +300,15 @@ func mapDecoder[T any](value decoder[T]) decoder[map[string]T] {
 			return nil, err
 		}
 		out := make(map[string]T, len(m))
-		for _, k := range keysInOrder(raw) {
+		keys := keysInOrder(raw)
+		if len(keys) != len(m) { // cannot happen for an object objectFields read; never drop a value
+			keys = keys[:0]
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+		}
+		for _, k := range keys {
 			// a key as JSON in brackets, as the Python and TypeScript decoders write it: paths["a.b"][0]
 			v, err := value(m[k], path+"["+string(appendString(nil, k))+"]")
 			if err != nil {
