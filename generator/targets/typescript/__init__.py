@@ -119,9 +119,8 @@ class TypeScriptView:
     package_name: (
         str  # the bare name, for the README's heading (the meta-schema allows no markup in it)
     )
-    package_import: (
-        str  # TypeScript string literals of the three entries, for the README's examples
-    )
+    # TypeScript string literals of the three entries, for the README's examples
+    package_import: str
     react_import: str
     constants_import: str
     # up to two names the ./constants entry exports, for the README (may be empty)
