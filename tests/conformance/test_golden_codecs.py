@@ -577,3 +577,25 @@ def test_the_json_schema_document_agrees_with_the_bindings(case: str) -> None:
         if valid != accepted and not (valid and beyond is not None):
             disagreements.append(f"{type_name} {text[:200]}: bindings {accepted}, document {valid}")
     assert not disagreements, "\n".join(disagreements)
+
+
+def test_the_bundled_json_schema_agrees_with_the_conformance_vectors() -> None:
+    """The same check on the document users of the bundled schema get, against every conformance vector
+    (whose verdicts all three bindings already pass)."""
+    root = Path(__file__).resolve().parents[2]
+    document = json.loads((root / "generated/jsonschema/v6r-memory.schema.json").read_text("utf-8"))
+    checked, disagreements = 0, []
+    for vectors in sorted((root / "tests/conformance/vectors").glob("*.json")):
+        for case in json.loads(vectors.read_text(encoding="utf-8")):
+            beyond = _beyond_json_schema(case["input"])
+            if beyond in ("not JSON", "nesting past the 200 levels the bindings read"):
+                continue
+            validator = StrictIntegers(
+                {"$ref": f"#/$defs/{case['type']}", "$defs": document["$defs"]}
+            )
+            valid = not list(validator.iter_errors(json.loads(case["input"])))
+            checked += 1
+            if valid != case["valid"] and not (valid and beyond is not None):
+                disagreements.append(f"{case['name']}: vector {case['valid']}, document {valid}")
+    assert checked > 600, checked
+    assert not disagreements, "\n".join(disagreements)
