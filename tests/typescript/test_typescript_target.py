@@ -8,6 +8,7 @@ Needs the npm packages of tests/typescript (installed here from the committed lo
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -196,3 +197,25 @@ def test_the_package_builds_and_its_three_entries_resolve_by_name(
         "coreHasProfiles": False,
         "hook": "function",
     }
+
+
+def test_the_package_readme_examples_compile(node_modules: Path) -> None:
+    """Every TypeScript block of the generated package's README type-checks against the package under the
+    tests' strict tsconfig, so the documentation cannot drift from the API it shows."""
+    readme = (HERE.parents[1] / "generated" / "typescript" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    blocks = re.findall(r"^```(tsx?)\n(.*?)^```$", readme, re.M | re.S)
+    assert len(blocks) >= 4, blocks
+    folder = HERE / ".build" / "readme"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for index, (extension, code) in enumerate(blocks):
+        # the examples' one free name: the JSON text being decoded
+        (folder / f"block{index}.{extension}").write_text(
+            "declare const text: string;\n" + code, "utf-8"
+        )
+    config = {"extends": "../../tsconfig.json", "include": ["*.ts", "*.tsx"], "exclude": []}
+    (folder / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    check = subprocess.run([str(BIN / "tsc"), "-p", str(folder)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
