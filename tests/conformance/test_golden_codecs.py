@@ -529,7 +529,7 @@ def _beyond_json_schema(text: str) -> str | None:
         return float(token)
 
     try:
-        value = json.loads(text, parse_float=number, parse_int=number, parse_constant=number)
+        json.loads(text, parse_float=number, parse_int=number, parse_constant=number)
     except ValueError:
         return "not JSON"
     except RecursionError:
@@ -547,7 +547,6 @@ def _beyond_json_schema(text: str) -> str | None:
         deepest = max(deepest, depth)
     if deepest > 200:
         return "nesting past the 200 levels the bindings read"
-    del value
     return None
 
 

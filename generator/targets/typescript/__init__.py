@@ -108,6 +108,7 @@ class TsService:
     lowest_pressure: str
     vm_sizes: tuple[str, ...]
     imports: tuple[str, ...]  # types client.ts names directly
+    codec_imports: tuple[str, ...]  # what client.ts imports from codec.ts
     server_tags: dict[str, str]  # update, alert, error -> tag literal
     discriminator_prop: str
 
@@ -300,6 +301,9 @@ def _service(schema: Schema, printer: Printer, type_names: dict[str, str]) -> Ts
         lowest_pressure=naming.string_literal(levels[-1]),
         vm_sizes=tuple(naming.string_literal(v.value) for v in vm.values),
         imports=tuple(sorted(printer.used)),
+        codec_imports=tuple(
+            sorted({"parseJson", "readJson"} | {e.body_encoder for e in endpoints if e.body_spec})
+        ),
         server_tags={
             key: server_tags[record]
             for key, record in (
